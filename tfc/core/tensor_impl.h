@@ -1,0 +1,29 @@
+// Internal layout of a Tensor. Only core and autograd code include this.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tfc/core/tensor.h"
+
+namespace tfc {
+
+struct Storage {
+    void* ptr = nullptr;
+    std::size_t bytes = 0;
+    explicit Storage(std::size_t nbytes);
+    ~Storage();
+    Storage(const Storage&) = delete;
+    Storage& operator=(const Storage&) = delete;
+};
+
+struct TensorImpl {
+    std::shared_ptr<Storage> storage;
+    Shape shape;
+    DType dtype = DType::float32;
+    bool requires_grad = false;
+    std::uint64_t tape_mark = 0;  // id of the recording tape that produced this tensor
+    std::uint64_t id = 0;
+};
+
+}  // namespace tfc
