@@ -165,6 +165,7 @@ Tensor Tensor::reshaped(const Shape& new_shape) const {
     impl->shape = new_shape;
     impl->requires_grad = false;
     impl->tape_mark = 0;
+    impl->keras_logits.reset();
     impl->id = g_next_id.fetch_add(1, std::memory_order_relaxed);
     Tensor t;
     t.impl_ = std::move(impl);
@@ -241,6 +242,18 @@ void Tensor::set_requires_grad(bool on) {
     TFC_ASSERT(impl_);
     impl_->requires_grad = on;
 }
+void Tensor::set_keras_logits(const Tensor& logits, const std::string& kind) {
+    TFC_ASSERT(impl_ && logits.impl_);
+    impl_->keras_logits = logits.impl_;
+    impl_->keras_logits_kind = kind;
+}
+
+Tensor Tensor::keras_logits(const std::string& kind) const {
+    Tensor t;
+    if (impl_ && impl_->keras_logits && impl_->keras_logits_kind == kind) t.impl_ = impl_->keras_logits;
+    return t;
+}
+
 std::uint64_t Tensor::id() const { return impl_ ? impl_->id : 0; }
 
 }  // namespace tfc

@@ -73,6 +73,11 @@ public:
     void set_requires_grad(bool on);
     std::uint64_t id() const;  // unique per buffer-holding tensor object; 0 when undefined
 
+    // Keras's logits shortcut (keras/backend.py `_keras_logits`): set by the "sigmoid" and
+    // "softmax" Keras activations; read by the cross-entropy losses. kind: "sigmoid"/"softmax".
+    void set_keras_logits(const Tensor& logits, const std::string& kind);
+    Tensor keras_logits(const std::string& kind) const;  // undefined when absent
+
     // Internal: autograd bookkeeping and identity.
     TensorImpl* impl() const { return impl_.get(); }
     bool same_as(const Tensor& other) const { return impl_ == other.impl_; }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "tfc/core/tensor.h"
 
@@ -24,6 +25,10 @@ struct TensorImpl {
     bool requires_grad = false;
     std::uint64_t tape_mark = 0;  // id of the recording tape that produced this tensor
     std::uint64_t id = 0;
+    // Keras's logits shortcut: an output produced by a Keras "sigmoid"/"softmax" activation
+    // remembers its pre-activation logits so cross-entropy losses can use them.
+    std::shared_ptr<TensorImpl> keras_logits;
+    std::string keras_logits_kind;
 };
 
 }  // namespace tfc

@@ -54,7 +54,7 @@ void plot_history(const Series& history, const std::string& path, const PlotOpti
     std::sort(loss_keys.begin(), loss_keys.end(), by_metric);
     std::sort(metric_keys.begin(), metric_keys.end(), by_metric);
     if (loss_keys.empty() && metric_keys.empty()) {
-        std::string got = std::to_string(history.size()) + " keys";
+        std::string got = std::to_string(history.size()) + (history.size() == 1 ? " key" : " keys");
         if (!history.empty()) got += " (all empty or learning rates only)";
         throw Error("[plot_history] empty history. Got " + got +
                     ", expected at least one metric with one value per epoch, e.g. \"loss\". "

@@ -18,7 +18,8 @@ Sources of the formulas (keras-team/keras tag v2.15.0, identical in keras-team/t
   keras/optimizers/sgd.py, rmsprop.py, adam.py, adagrad.py   (update rules)
   keras/optimizers/optimizer.py  (_clip_gradients: clipnorm per variable, clipvalue elementwise)
   keras/backend.py  (binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
-                     the `_keras_logits` logits shortcut, epsilon() = 1e-7)
+                     `_get_logits`: the logits shortcut; keras/backend_config.py epsilon() = 1e-7)
+  keras/activations.py (sigmoid / softmax cache their input as `output._keras_logits`)
   keras/losses.py   (mean over the last axis, huber), keras/utils/losses_utils.py (sum_over_batch_size)
   keras/metrics/accuracy_metrics.py, keras/utils/metrics_utils.py (binary_matches, sparse_categorical_matches)
 """
@@ -280,8 +281,9 @@ def torch_train(case):
         lr = case["learning_rates"][t - 1]
         h = torch.relu(x @ ws[0] + ws[1])
         z = h @ ws[2] + ws[3]
-        # Logits shortcut (keras/backend.py: sigmoid()/softmax() cache `_keras_logits`, and the
-        # crossentropy functions use them with from_logits=True): CE losses are computed from z.
+        # Logits shortcut: keras/activations.py sigmoid()/softmax() cache their input as
+        # `output._keras_logits`; keras/backend.py binary_/categorical_/sparse_categorical_crossentropy
+        # (`_get_logits`) then use it with from_logits=True and no clipping. CE losses come from z.
         if lname == "binary_crossentropy":
             per = bce_logits(y, z)
         elif lname == "categorical_crossentropy":
@@ -395,7 +397,7 @@ def loss_cases():
     add("binary_crossentropy_after_sigmoid", "bce_shortcut", "bce_logits", yz, zs, swz,
         "y_pred = sigmoid(z) produced by a Keras sigmoid activation; Keras uses the cached logits z "
         "(logits shortcut): l = max(z,0) - z y + log(1 + exp(-|z|)), no clipping. Gradient is w.r.t. z",
-        "keras/backend.py sigmoid() sets _keras_logits; binary_crossentropy uses output._keras_logits",
+        "keras/activations.py sigmoid() caches output._keras_logits; keras/backend.py binary_crossentropy uses it",
         {"from_logits": False, "label_smoothing": 0.0}, "BinaryCrossentropy", grad_wrt="logits", tfjs="sigmoid_ce")
     # CCE probabilities (incl. unnormalised rows and zeros)
     p_cce = [[0.5, 0.25, 0.25], [2.0, 1.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.125, 0.625, 0.25],
@@ -415,7 +417,7 @@ def loss_cases():
     add("categorical_crossentropy_after_softmax", "cce_shortcut", "cce_logits", yc, zc, sw6,
         "y_pred = softmax(z) from a Keras softmax activation; logits shortcut: l = -sum y (z - logsumexp(z)), "
         "no clipping. Gradient is w.r.t. z",
-        "keras/backend.py softmax() sets _keras_logits; categorical_crossentropy uses output._keras_logits",
+        "keras/activations.py softmax() caches output._keras_logits; keras/backend.py categorical_crossentropy (_get_logits) uses it",
         {"from_logits": False, "label_smoothing": 0.0}, "CategoricalCrossentropy", grad_wrt="logits", tfjs="softmax_ce")
     # SCCE
     p_s = [[0.5, 0.25, 0.25], [2.0, 1.0, 1.0], [0.5, 0.5, 0.0], [1.0, 0.0, 0.0], [0.125, 0.625, 0.25], [0.2, 0.3, 0.5]]
@@ -434,7 +436,7 @@ def loss_cases():
         add("sparse_categorical_crossentropy_after_softmax" + shape_tag, "scce_shortcut", "scce_logits", yl, zc, sw6,
             "y_pred = softmax(z) from a Keras softmax activation; logits shortcut: l = logsumexp(z) - z_y, no clipping. "
             "Gradient is w.r.t. z",
-            "keras/backend.py softmax() sets _keras_logits; sparse_categorical_crossentropy uses output._keras_logits",
+            "keras/activations.py softmax() caches output._keras_logits; keras/backend.py sparse_categorical_crossentropy (_get_logits) uses it",
             {"from_logits": False}, "SparseCategoricalCrossentropy", y_int=True, grad_wrt="logits", tfjs="softmax_ce")
     # Regression
     yr = [[0.5, -1.0, 2.0], [0.0, 0.25, -0.75], [1.5, 1.5, 0.0], [-2.0, 0.125, 0.5]]
@@ -562,7 +564,7 @@ def cmd_fixtures():
         tj = json.load(f)
     tfjs_name = "TF.js @tensorflow/tfjs %s, backend %s (float32)" % (tj["version"], tj["backend"])
     gen_base = {"script": SCRIPT, "tfjs_script": "tools/golden/tfjs_oracle.js", "torch": torch.__version__,
-                "numpy": np.__version__, "tfjs": tj["version"]}
+                "numpy": np.__version__, "tfjs": tj["version"], "node": tj["node"]}
     summary = []
     os.makedirs(os.path.join(GOLDEN, "training"), exist_ok=True)
     for c in cases["training"]:
@@ -636,11 +638,6 @@ def cmd_fixtures():
             if t.get("grad") is not None:
                 yp = np.asarray(c["y_pred"], dtype=np.float64)
                 keep = np.ones(yp.shape, dtype=bool)
-                if c["fn"] == "bce_logits":
-                    # TF.js' sigmoidCrossEntropy uses relu/abs, whose gradients are 0 at z == 0: it gives
-                    # -y there instead of sigmoid(0) - y (TF's where-based form gives 0.5 - y).
-                    keep = yp != 0
-                    xc["grad_excluded"] = "entries with z == 0 (TF.js subgradient of relu/abs is 0 there)"
                 if c["fn"] == "mae":
                     # TF.js' Abs gradient is -1 at 0 (step(x, -1)); TF's is sign(0) = 0.
                     keep = yp != np.asarray(c["y_true"], dtype=np.float64)

@@ -199,7 +199,7 @@ async function main() {
   await tf.ready();
   if (tf.getBackend() !== 'cpu') throw new Error('cpu backend not active');
   const cases = JSON.parse(fs.readFileSync(path.join(OUT, 'cases.json'), 'utf8'));
-  const res = { version: tf.version.tfjs, backend: tf.getBackend(), epsilon: tf.backend().epsilon(),
+  const res = { version: tf.version.tfjs, node: process.version, backend: tf.getBackend(), epsilon: tf.backend().epsilon(),
     training: {}, losses: {}, metrics: {} };
   for (const c of cases.training) {
     res.training[c.name] = c.tfjs_mode === 'manual' ? runManual(c, cases.steps) : await runLayers(c, cases.steps);

@@ -1,0 +1,131 @@
+// Model: Keras's training API (keras/engine/training.py of Keras 2.15) - compile, fit,
+// evaluate, predict, summary - over a subclass-defined forward pass. Keyword arguments are
+// C++20 designated initialisers: model.fit(x, y, {.epochs = 5, .validation_split = 0.1}).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tfc/callbacks/callback.h"
+#include "tfc/core/tensor.h"
+#include "tfc/layers/layer.h"
+#include "tfc/losses/loss.h"
+#include "tfc/metrics/metric.h"
+#include "tfc/optimizers/optimizer.h"
+
+namespace tfc {
+
+// Returned by fit(): history[key] has one value per epoch; epoch lists 0-based epoch indices.
+class History : public Callback {
+public:
+    std::map<std::string, std::vector<double>> history;
+    std::vector<int> epoch;
+    void on_train_begin(Logs& logs) override;
+    void on_epoch_end(int epoch_index, Logs& logs) override;
+};
+
+struct FitOptions {
+    std::int64_t batch_size = 32;
+    int epochs = 1;
+    int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
+    std::vector<CallbackPtr> callbacks;
+    double validation_split = 0.0;  // the LAST fraction of x/y, taken before shuffling
+    std::optional<std::pair<Tensor, Tensor>> validation_data;
+    bool shuffle = true;
+    Tensor sample_weight;  // (batch,) per-sample weights, optional
+    int initial_epoch = 0;
+};
+
+struct EvaluateOptions {
+    std::int64_t batch_size = 32;
+    int verbose = 1;
+    std::vector<CallbackPtr> callbacks;
+    Tensor sample_weight;
+};
+
+struct PredictOptions {
+    std::int64_t batch_size = 32;
+    int verbose = 0;
+    std::vector<CallbackPtr> callbacks;
+};
+
+class Model {
+public:
+    explicit Model(std::string name = "");
+    virtual ~Model();
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
+
+    const std::string& name() const { return name_; }
+
+    // The forward pass. Subclasses (Sequential, functional models, user models) define it.
+    virtual Tensor call(const Tensor& x, bool training) = 0;
+    // Every layer of the model, in order (for weights, summary, freezing).
+    virtual std::vector<LayerPtr> layers() const = 0;
+    // Builds all weights for an input shape (batch dim included, -1 allowed).
+    virtual void build(const Shape& input_shape) = 0;
+    virtual bool built() const = 0;
+    virtual Shape input_shape() const = 0;   // with batch dim -1; empty when unknown
+    virtual Shape output_shape() const = 0;  // with batch dim -1; empty when unknown
+
+    void compile(OptimizerRef optimizer = "rmsprop", std::optional<LossRef> loss = std::nullopt,
+                 std::vector<MetricRef> metrics = {});
+    History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+    // [loss, metric values...] in metrics_names() order.
+    std::vector<double> evaluate(const Tensor& x, const Tensor& y,
+                                 const EvaluateOptions& options = {});
+    std::map<std::string, double> evaluate_dict(const Tensor& x, const Tensor& y,
+                                                const EvaluateOptions& options = {});
+    Tensor predict(const Tensor& x, const PredictOptions& options = {});
+    // One optimisation step on one batch; returns the logs (loss and metric values).
+    Logs train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = Tensor());
+
+    // Keras's summary table with parameter counts.
+    void summary(std::ostream& out) const;
+    void summary() const;
+    std::string summary_string() const;
+
+    std::vector<Tensor> trainable_weights() const;
+    std::vector<Tensor> non_trainable_weights() const;
+    std::vector<Tensor> get_weights() const;  // copies, in layer order
+    void set_weights(const std::vector<Tensor>& weights);
+    std::int64_t count_params() const;
+    std::vector<std::string> metrics_names() const;
+
+    // Interim weights file (until Keras .h5 lands): magic "TFCW", version, count, then per
+    // weight: name, dtype, rank, dims, raw little-endian data. Written atomically.
+    void save_weights(const std::string& path) const;
+    void load_weights(const std::string& path);
+
+    Optimizer& optimizer() const;
+    const LossPtr& loss() const { return loss_; }
+    bool compiled() const { return optimizer_ != nullptr; }
+
+    bool stop_training = false;
+
+protected:
+    std::string name_;
+
+private:
+    struct Compiled;
+    void check_compiled(const char* where) const;
+    void check_xy(const Tensor& x, const Tensor& y, const char* where) const;
+    void ensure_built(const Tensor& x);
+    void resolve_metrics(const Tensor& y, const Tensor& y_pred);
+    Logs run_test(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+                  std::int64_t batch_size, int verbose, const std::vector<CallbackPtr>& callbacks,
+                  bool for_validation);
+
+    OptimizerPtr optimizer_;
+    LossPtr loss_;
+    std::vector<MetricRef> metric_specs_;
+    std::vector<MetricPtr> metrics_;
+};
+
+}  // namespace tfc
