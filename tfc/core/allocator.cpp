@@ -48,11 +48,12 @@ void* buffer_allocate(std::size_t bytes) {
             ++p.stats.reuses;
             return ptr;
         }
-        p.stats.bytes_in_use += cls;
-        ++p.stats.os_allocations;
     }
     void* ptr = std::aligned_alloc(kAlign, cls);
     if (!ptr) throw std::bad_alloc();
+    std::lock_guard<std::mutex> lock(p.mu);
+    p.stats.bytes_in_use += cls;
+    ++p.stats.os_allocations;
     return ptr;
 }
 

@@ -24,7 +24,10 @@ std::uint64_t Generator::next_u64() {
 
 double Generator::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
-double Generator::uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+double Generator::uniform(double lo, double hi) {
+    const double v = lo + (hi - lo) * uniform();
+    return v < hi || !(lo < hi) ? v : std::nextafter(hi, lo);  // rounding may reach hi
+}
 
 double Generator::normal(double mean, double stddev) {
     if (has_spare_) {
@@ -88,7 +91,16 @@ Tensor fill_random(const Shape& shape, DType dtype, Fn draw) {
 
 Tensor random_uniform(const Shape& shape, double lo, double hi, DType dtype) {
     auto& g = global_generator();
-    return fill_random(shape, dtype, [&] { return g.uniform(lo, hi); });
+    if (dtype != DType::float32 || !(lo < hi)) {
+        return fill_random(shape, dtype, [&] { return g.uniform(lo, hi); });
+    }
+    // [lo, hi) must also hold after rounding to float32 (rounding can land exactly on hi).
+    const float hi_f = static_cast<float>(hi);
+    const float below = std::nextafter(hi_f, static_cast<float>(lo));
+    return fill_random(shape, dtype, [&] {
+        const float v = static_cast<float>(g.uniform(lo, hi));
+        return static_cast<double>(v < hi_f ? v : below);
+    });
 }
 
 Tensor random_normal(const Shape& shape, double mean, double stddev, DType dtype) {

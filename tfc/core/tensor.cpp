@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <type_traits>
 #include <sstream>
 
 #include "tfc/core/allocator.h"
@@ -23,6 +25,23 @@ void visit_dtype(DType dtype, Fn&& fn) {
         case DType::int64: fn(std::int64_t{}); break;
         case DType::uint8: fn(std::uint8_t{}); break;
         case DType::bool_: fn(bool{}); break;
+    }
+}
+
+// Value conversion for astype. Floating -> integer saturates to the target's range and maps NaN
+// to 0: a plain static_cast is undefined behaviour for out-of-range values.
+template <typename D, typename S>
+D convert_value(S v) {
+    if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
+        if (std::isnan(v)) return D{0};
+        constexpr double lo = static_cast<double>(std::numeric_limits<D>::min());
+        constexpr double hi = static_cast<double>(std::numeric_limits<D>::max());
+        const double d = static_cast<double>(v);
+        if (d <= lo) return std::numeric_limits<D>::min();
+        if (d >= hi) return std::numeric_limits<D>::max();
+        return static_cast<D>(d);
+    } else {
+        return static_cast<D>(v);
     }
 }
 
@@ -98,8 +117,14 @@ Tensor Tensor::from_doubles(const std::vector<double>& values, const Shape& shap
     return dtype == DType::float64 ? d : d.astype(dtype);
 }
 
+void Tensor::check_defined(const char* where) const {
+    TFC_CHECK(impl_ != nullptr, where, "the tensor is undefined", "a default-constructed Tensor()",
+              "a tensor with data",
+              "create it with Tensor::zeros/from_vector or take the result of an op");
+}
+
 const Shape& Tensor::shape() const {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::shape");
     return impl_->shape;
 }
 int Tensor::rank() const { return static_cast<int>(shape().size()); }
@@ -108,21 +133,21 @@ std::int64_t Tensor::dim(int axis) const {
 }
 std::int64_t Tensor::size() const { return num_elements(shape()); }
 DType Tensor::dtype() const {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::dtype");
     return impl_->dtype;
 }
 std::size_t Tensor::nbytes() const { return size() * dtype_size(dtype()); }
 void* Tensor::raw_data() {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::data");
     return impl_->storage->ptr;
 }
 const void* Tensor::raw_data() const {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::data");
     return impl_->storage->ptr;
 }
 
 void Tensor::check_dtype(DType want) const {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::data");
     TFC_CHECK(impl_->dtype == want, "Tensor::data", "element type mismatch",
               dtype_name(impl_->dtype), dtype_name(want),
               "convert first with astype(), or read with the matching element type");
@@ -148,7 +173,7 @@ Tensor Tensor::astype(DType to) const {
                 if constexpr (std::is_same_v<D, bool>) {
                     dst[i] = src[i] != S{};
                 } else {
-                    dst[i] = static_cast<D>(src[i]);
+                    dst[i] = convert_value<D>(src[i]);
                 }
             }
         });
@@ -157,6 +182,8 @@ Tensor Tensor::astype(DType to) const {
 }
 
 Tensor Tensor::reshaped(const Shape& new_shape) const {
+    check_defined("reshape");
+    check_shape(new_shape, "reshape");
     TFC_CHECK(num_elements(new_shape) == size(), "reshape", "element count changes",
               shape_str(shape()) + " -> " + shape_str(new_shape),
               "a shape with " + std::to_string(size()) + " elements",
@@ -164,7 +191,7 @@ Tensor Tensor::reshaped(const Shape& new_shape) const {
     auto impl = std::make_shared<TensorImpl>(*impl_);
     impl->shape = new_shape;
     impl->requires_grad = false;
-    impl->tape_mark = 0;
+    impl->tape_marks.clear();
     impl->keras_logits.reset();
     impl->id = g_next_id.fetch_add(1, std::memory_order_relaxed);
     Tensor t;
@@ -173,6 +200,8 @@ Tensor Tensor::reshaped(const Shape& new_shape) const {
 }
 
 void Tensor::copy_from(const Tensor& src) {
+    check_defined("Tensor::copy_from");
+    src.check_defined("Tensor::copy_from");
     TFC_CHECK(src.shape() == shape() && src.dtype() == dtype(), "Tensor::copy_from",
               "source does not match", shape_str(src.shape()) + " " + dtype_name(src.dtype()),
               shape_str(shape()) + " " + dtype_name(dtype()),
@@ -185,7 +214,12 @@ void Tensor::fill(double value) {
     visit_dtype(dtype(), [&](auto tag) {
         using T = decltype(tag);
         T* p = static_cast<T*>(raw_data());
-        const T v = static_cast<T>(value);
+        T v{};
+        if constexpr (std::is_same_v<T, bool>) {
+            v = value != 0.0;
+        } else {
+            v = convert_value<T>(value);
+        }
         for (std::int64_t i = 0; i < n; ++i) p[i] = v;
     });
 }
@@ -239,11 +273,12 @@ std::string Tensor::str(int max_elements) const {
 
 bool Tensor::requires_grad() const { return impl_ && impl_->requires_grad; }
 void Tensor::set_requires_grad(bool on) {
-    TFC_ASSERT(impl_);
+    check_defined("Tensor::set_requires_grad");
     impl_->requires_grad = on;
 }
 void Tensor::set_keras_logits(const Tensor& logits, const std::string& kind) {
-    TFC_ASSERT(impl_ && logits.impl_);
+    check_defined("Tensor::set_keras_logits");
+    logits.check_defined("Tensor::set_keras_logits");
     impl_->keras_logits = logits.impl_;
     impl_->keras_logits_kind = kind;
 }

@@ -84,6 +84,7 @@ public:
 
 private:
     void check_dtype(DType want) const;
+    void check_defined(const char* where) const;  // throws tfc::Error for an undefined tensor
     std::shared_ptr<TensorImpl> impl_;
 };
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "tfc/core/tensor.h"
 
@@ -23,7 +24,9 @@ struct TensorImpl {
     Shape shape;
     DType dtype = DType::float32;
     bool requires_grad = false;
-    std::uint64_t tape_mark = 0;  // id of the recording tape that produced this tensor
+    // Ids of the tapes that watch this tensor or recorded the op producing it (nested tapes each
+    // add their own mark). Almost always empty or one entry.
+    std::vector<std::uint64_t> tape_marks;
     std::uint64_t id = 0;
     // Keras's logits shortcut: an output produced by a Keras "sigmoid"/"softmax" activation
     // remembers its pre-activation logits so cross-entropy losses can use them.

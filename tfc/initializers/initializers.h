@@ -6,6 +6,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "tfc/core/tensor.h"
 
@@ -106,12 +108,26 @@ protected:
     std::string class_name_ = "VarianceScaling";
 };
 
-struct GlorotUniform : VarianceScaling { explicit GlorotUniform(std::optional<std::uint64_t> seed = std::nullopt); };
-struct GlorotNormal : VarianceScaling { explicit GlorotNormal(std::optional<std::uint64_t> seed = std::nullopt); };
-struct HeUniform : VarianceScaling { explicit HeUniform(std::optional<std::uint64_t> seed = std::nullopt); };
-struct HeNormal : VarianceScaling { explicit HeNormal(std::optional<std::uint64_t> seed = std::nullopt); };
-struct LecunUniform : VarianceScaling { explicit LecunUniform(std::optional<std::uint64_t> seed = std::nullopt); };
-struct LecunNormal : VarianceScaling { explicit LecunNormal(std::optional<std::uint64_t> seed = std::nullopt); };
+// The named VarianceScaling presets (keras/initializers/initializers.py): Glorot = (1, fan_avg),
+// He = (2, fan_in), Lecun = (1, fan_in); "*Normal" draws from the truncated normal.
+struct GlorotUniform : VarianceScaling {
+    explicit GlorotUniform(std::optional<std::uint64_t> seed = std::nullopt);
+};
+struct GlorotNormal : VarianceScaling {
+    explicit GlorotNormal(std::optional<std::uint64_t> seed = std::nullopt);
+};
+struct HeUniform : VarianceScaling {
+    explicit HeUniform(std::optional<std::uint64_t> seed = std::nullopt);
+};
+struct HeNormal : VarianceScaling {
+    explicit HeNormal(std::optional<std::uint64_t> seed = std::nullopt);
+};
+struct LecunUniform : VarianceScaling {
+    explicit LecunUniform(std::optional<std::uint64_t> seed = std::nullopt);
+};
+struct LecunNormal : VarianceScaling {
+    explicit LecunNormal(std::optional<std::uint64_t> seed = std::nullopt);
+};
 
 // QR of a normal matrix (rows = prod(shape[:-1]), cols = shape[-1]), sign-corrected, times gain.
 class Orthogonal : public Initializer {
@@ -126,9 +142,40 @@ private:
     std::optional<std::uint64_t> seed_;
 };
 
+// gain * identity for 2-D shapes (rectangular shapes get ones on the main diagonal).
+class Identity : public Initializer {
+public:
+    explicit Identity(double gain = 1.0) : gain_(gain) {}
+    std::string class_name() const override { return "Identity"; }
+    Tensor operator()(const Shape& shape, DType dtype = DType::float32) const override;
+
+private:
+    double gain_;
+};
+
 // Keras string identifiers: "glorot_uniform", "he_normal", "zeros", "ones", "uniform",
 // "random_uniform", "normal", "random_normal", "truncated_normal", "orthogonal", "constant",
 // "lecun_uniform", ... and the class names ("GlorotUniform", ...). Throws on unknown names.
 InitializerPtr get_initializer(const std::string& identifier);
+// Every identifier get_initializer accepts, sorted.
+std::vector<std::string> initializer_names();
+
+// Accepts "he_normal", an InitializerPtr, or an initializer by value, so options structs read
+// like Keras: Dense(64, {.kernel_initializer = HeNormal(42)}). Names resolve (and fail) at once.
+class InitializerRef {
+public:
+    InitializerRef(const char* name);                  // NOLINT(runtime/explicit)
+    InitializerRef(const std::string& name);           // NOLINT(runtime/explicit)
+    InitializerRef(InitializerPtr init);               // NOLINT(runtime/explicit)
+    template <typename I,
+              typename = std::enable_if_t<std::is_base_of_v<Initializer, std::decay_t<I>>>>
+    InitializerRef(I&& init)  // NOLINT(runtime/explicit)
+        : init_(std::make_shared<std::decay_t<I>>(std::forward<I>(init))) {}
+    const InitializerPtr& get() const { return init_; }
+    const Initializer& operator*() const { return *init_; }
+
+private:
+    InitializerPtr init_;
+};
 
 }  // namespace tfc

@@ -1,6 +1,6 @@
 // Keras activations by name (keras/activations.py of Keras 2.15): "linear" (None), "relu",
 // "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign", "gelu", "swish"
-// ("silu"), "leaky_relu", "hard_sigmoid", "exponential". The "sigmoid" and "softmax" activations
+// ("silu"), "mish", "leaky_relu", "hard_sigmoid", "exponential". "sigmoid" and "softmax"
 // attach their logits to the output (Keras's logits shortcut for cross-entropy losses).
 #pragma once
 

@@ -26,6 +26,13 @@ void Layer::build(const Shape& input_shape) {
     built_ = true;
 }
 
+void Layer::ensure_built(const Shape& input_shape) {
+    if (built_) return;
+    build(input_shape);
+    built_input_shape_ = input_shape;
+    built_ = true;
+}
+
 Shape Layer::compute_output_shape(const Shape& input_shape) const { return input_shape; }
 
 Tensor Layer::operator()(const Tensor& inputs, bool training) {
@@ -34,8 +41,7 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
     if (!built_) {
         Shape s = inputs.shape();
         if (!s.empty()) s[0] = -1;
-        build(s);
-        built_ = true;
+        ensure_built(s);
     }
     return call(inputs, training);
 }

@@ -39,6 +39,8 @@ public:
     // Shapes include the batch dimension; -1 means unknown (Keras's None).
     virtual void build(const Shape& input_shape);
     bool built() const { return built_; }
+    // Calls build() once and records the shape; what models and operator() use.
+    void ensure_built(const Shape& input_shape);
     virtual Tensor call(const Tensor& inputs, bool training) = 0;
     virtual Shape compute_output_shape(const Shape& input_shape) const;
 

@@ -8,14 +8,16 @@
 namespace tfc::plot {
 
 struct AxisTicks {
-    double lo = 0.0, hi = 1.0;          // axis range (data units, not log10)
-    std::vector<double> values;         // tick positions inside [lo, hi], increasing
-    std::vector<std::string> labels;    // one label per tick
+    double lo = 0.0, hi = 1.0;        // axis range (data units, not log10)
+    std::vector<double> values;       // tick positions inside [lo, hi], increasing
+    std::vector<std::string> labels;  // one label per tick
 };
 
 // Linear axis covering [data_min, data_max] plus a 5% margin, with about `target_count` ticks.
 // integer: ticks on whole numbers only (epochs). A flat range gets a margin around its value.
-AxisTicks linear_ticks(double data_min, double data_max, int target_count = 6,
+AxisTicks linear_ticks(double data_min,
+                       double data_max,
+                       int target_count = 6,
                        bool integer = false);
 
 // Log10 axis for positive data: ticks at powers of ten (every k-th decade when there are many),

@@ -89,8 +89,10 @@ std::string render_bytes(const std::string& where, const FigureSpec& figure, Ima
 
 fs::path temp_path_for(const fs::path& target) {
     static std::atomic<unsigned> counter{0};
-    return target.parent_path() / ("." + target.filename().string() + ".tmp" +
-                                   std::to_string(getpid()) + "_" + std::to_string(counter++));
+    std::string name = ".";
+    name += target.filename().string();
+    name += ".tmp" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    return target.parent_path() / name;
 }
 
 void write_atomic(const std::string& where, const std::string& path, const std::string& bytes) {
@@ -100,7 +102,8 @@ void write_atomic(const std::string& where, const std::string& path, const std::
         std::error_code ignored;
         fs::remove(temp, ignored);
         throw Error("[" + where + "] cannot write the output file. Got " + quoted(path) + " (" +
-                    reason + "), expected a writable file in an existing folder. Fix: choose "
+                    reason +
+                    "), expected a writable file in an existing folder. Fix: choose "
                     "a folder you can write to, and a path that is not a folder.");
     };
     {
@@ -117,8 +120,7 @@ void write_atomic(const std::string& where, const std::string& path, const std::
 
 }  // namespace
 
-ImageFormat check_output(const std::string& where, const std::string& path, int width,
-                         int height) {
+ImageFormat check_output(const std::string& where, const std::string& path, int width, int height) {
     if (width < 100 || height < 100 || width > kMaxSide || height > kMaxSide) {
         throw Error("[" + where + "] invalid image size. Got " + std::to_string(width) + "x" +
                     std::to_string(height) + ", expected 100 to " + std::to_string(kMaxSide) +

@@ -12,7 +12,7 @@ namespace tfc::plot {
 struct PanelSpec {
     std::string title, x_label, y_label;
     bool log_x = false;
-    bool integer_x = false;  // x ticks on whole numbers (epochs)
+    bool integer_x = false;   // x ticks on whole numbers (epochs)
     std::vector<Line> lines;  // already validated: x.size() == y.size()
 };
 

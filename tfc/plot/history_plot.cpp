@@ -68,7 +68,8 @@ void plot_history(const Series& history, const std::string& path, const PlotOpti
     figure.height = opts.height;
     if (!loss_keys.empty()) {
         PanelSpec panel = epoch_panel("loss");
-        for (const std::string& key : loss_keys) panel.lines.push_back(epoch_line(key, history.at(key)));
+        for (const std::string& key : loss_keys)
+            panel.lines.push_back(epoch_line(key, history.at(key)));
         figure.panels.push_back(std::move(panel));
     }
     if (!metric_keys.empty()) {

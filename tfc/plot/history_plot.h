@@ -25,8 +25,6 @@ struct PlotOptions {
 // are skipped (the line breaks). Format from the extension (.png or .svg); atomic write through
 // a temporary file in the same folder.
 // Throws tfc::Error for an empty history, an unknown extension, a missing or unwritable folder.
-void plot_history(const Series& history,
-                  const std::string& path,
-                  const PlotOptions& opts = {});
+void plot_history(const Series& history, const std::string& path, const PlotOptions& opts = {});
 
 }  // namespace tfc::plot

@@ -130,8 +130,8 @@ TEST(PlotHistory, UnwritableFolderThrows) {
     }
     if (geteuid() != 0) {
         ScratchDir dir;
-        std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read |
-                                                     std::filesystem::perms::owner_exec);
+        std::filesystem::permissions(
+            dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
         expect_error([&] { plot_history(sample_history(), dir.file("a.png")); },
                      {"[plot_history]", "cannot write"});
         std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_all);
@@ -151,8 +151,11 @@ TEST(PlotHistory, FailedRenameLeavesNoTempFile) {
 
 TEST(PlotHistory, InvalidSizeThrows) {
     ScratchDir dir;
-    expect_error([&] { plot_history(sample_history(), dir.file("a.png"), {"", 10, 420}); },
-                 {"[plot_history]", "invalid image size", "10x420"});
+    expect_error(
+        [&] {
+            plot_history(sample_history(), dir.file("a.png"), {"", 10, 420});
+        },
+        {"[plot_history]", "invalid image size", "10x420"});
 }
 
 }  // namespace

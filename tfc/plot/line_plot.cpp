@@ -21,12 +21,14 @@ std::string number(double v) {
 
 }  // namespace
 
-void plot_lines(const std::vector<Line>& lines, const std::string& path,
+void plot_lines(const std::vector<Line>& lines,
+                const std::string& path,
                 const XYPlotOptions& opts) {
     const std::string where = "plot_lines";
     if (lines.empty()) {
-        throw Error("[plot_lines] nothing to plot. Got 0 lines, expected at least one. Fix: pass "
-                    "one Line per curve, e.g. {\"loss\", lrs, losses}.");
+        throw Error(
+            "[plot_lines] nothing to plot. Got 0 lines, expected at least one. Fix: pass "
+            "one Line per curve, e.g. {\"loss\", lrs, losses}.");
     }
     for (size_t i = 0; i < lines.size(); ++i) {
         const Line& line = lines[i];
@@ -39,11 +41,11 @@ void plot_lines(const std::vector<Line>& lines, const std::string& path,
         if (!opts.log_x) continue;
         for (size_t k = 0; k < line.x.size(); ++k) {
             if (line.x[k] <= 0.0) {
-                throw Error("[plot_lines] log_x needs positive x values. Got x=" +
-                            number(line.x[k]) + " at index " + std::to_string(k) + " of line " +
-                            name_of(line, i) +
-                            ", expected x > 0. Fix: drop the non-positive points or set "
-                            "log_x = false.");
+                throw Error(
+                    "[plot_lines] log_x needs positive x values. Got x=" + number(line.x[k]) +
+                    " at index " + std::to_string(k) + " of line " + name_of(line, i) +
+                    ", expected x > 0. Fix: drop the non-positive points or set "
+                    "log_x = false.");
             }
         }
     }

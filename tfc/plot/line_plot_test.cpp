@@ -93,9 +93,12 @@ TEST(PlotLines, EmptyLinesThrow) {
 
 TEST(PlotLines, MismatchedLengthsThrow) {
     ScratchDir dir;
-    expect_error([&] { plot_lines({Line{"forecast", {1, 2, 3}, {1, 2}}}, dir.file("a.png")); },
-                 {"[plot_lines]", "\"forecast\"", "mismatched lengths", "x.size()=3",
-                  "y.size()=2", "equal sizes"});
+    expect_error(
+        [&] {
+            plot_lines({Line{"forecast", {1, 2, 3}, {1, 2}}}, dir.file("a.png"));
+        },
+        {"[plot_lines]", "\"forecast\"", "mismatched lengths", "x.size()=3", "y.size()=2",
+         "equal sizes"});
     EXPECT_TRUE(dir.entries().empty());
 }
 
@@ -103,10 +106,16 @@ TEST(PlotLines, LogXWithNonPositiveXThrows) {
     ScratchDir dir;
     XYPlotOptions opts;
     opts.log_x = true;
-    expect_error([&] { plot_lines({Line{"loss", {1e-3, 0.0}, {1, 2}}}, dir.file("a.png"), opts); },
-                 {"[plot_lines]", "log_x", "x=0", "index 1", "x > 0", "log_x = false"});
-    expect_error([&] { plot_lines({Line{"loss", {-1.0}, {1}}}, dir.file("a.png"), opts); },
-                 {"[plot_lines]", "x=-1"});
+    expect_error(
+        [&] {
+            plot_lines({Line{"loss", {1e-3, 0.0}, {1, 2}}}, dir.file("a.png"), opts);
+        },
+        {"[plot_lines]", "log_x", "x=0", "index 1", "x > 0", "log_x = false"});
+    expect_error(
+        [&] {
+            plot_lines({Line{"loss", {-1.0}, {1}}}, dir.file("a.png"), opts);
+        },
+        {"[plot_lines]", "x=-1"});
     EXPECT_TRUE(dir.entries().empty());
 }
 

@@ -46,7 +46,9 @@ void show_text(cairo_t* cr, const std::string& text, double x, double y, double 
     cairo_show_text(cr, text.c_str());
 }
 
-void set_rgb(cairo_t* cr, Rgb c) { cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0); }
+void set_rgb(cairo_t* cr, Rgb c) {
+    cairo_set_source_rgb(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0);
+}
 
 // Maps data coordinates to the plot rectangle.
 struct Frame {
@@ -55,9 +57,9 @@ struct Frame {
     bool log_x;
 
     double px(double x) const {
-        const double t = log_x ? (std::log10(x) - std::log10(xs.lo)) /
-                                     (std::log10(xs.hi) - std::log10(xs.lo))
-                               : (x - xs.lo) / (xs.hi - xs.lo);
+        const double t =
+            log_x ? (std::log10(x) - std::log10(xs.lo)) / (std::log10(xs.hi) - std::log10(xs.lo))
+                  : (x - xs.lo) / (xs.hi - xs.lo);
         return left + t * (right - left);
     }
     double py(double y) const { return bottom - (y - ys.lo) / (ys.hi - ys.lo) * (bottom - top); }
@@ -120,8 +122,8 @@ void draw_axes(cairo_t* cr, const Frame& f) {
     // Tick labels.
     set_font(cr, kTickFont);
     for (size_t i = 0; i < f.xs.values.size(); ++i) {
-        show_text(cr, f.xs.labels[i], f.px(f.xs.values[i]),
-                  b + kTickLength + 3.0 + kTickFont / 2.0, 0.5);
+        show_text(cr, f.xs.labels[i], f.px(f.xs.values[i]), b + kTickLength + 3.0 + kTickFont / 2.0,
+                  0.5);
     }
     for (size_t i = 0; i < f.ys.values.size(); ++i) {
         show_text(cr, f.ys.labels[i], l - kTickLength - 3.0, f.py(f.ys.values[i]), 1.0);
@@ -142,8 +144,8 @@ void sample_lines(const PanelSpec& panel, const Frame& f, Visit visit) {
             }
             const double x = f.px(line.x[i]), y = f.py(line.y[i]);
             if (have_prev) {
-                const int n = std::clamp(static_cast<int>(std::hypot(x - prev_x, y - prev_y) / 6.0),
-                                         1, 200);
+                const int n =
+                    std::clamp(static_cast<int>(std::hypot(x - prev_x, y - prev_y) / 6.0), 1, 200);
                 for (int k = 1; k < n; ++k) {
                     visit(prev_x + (x - prev_x) * k / n, prev_y + (y - prev_y) * k / n);
                 }
@@ -180,7 +182,8 @@ void draw_lines(cairo_t* cr, const PanelSpec& panel, const Frame& f) {
                 cairo_fill(cr);
             } else {
                 cairo_move_to(cr, f.px(line.x[i]), f.py(line.y[i]));
-                for (size_t k = i + 1; k < end; ++k) cairo_line_to(cr, f.px(line.x[k]), f.py(line.y[k]));
+                for (size_t k = i + 1; k < end; ++k)
+                    cairo_line_to(cr, f.px(line.x[k]), f.py(line.y[k]));
                 cairo_stroke(cr);
             }
             i = end;
@@ -242,8 +245,8 @@ void draw_legend(cairo_t* cr, const PanelSpec& panel, const Frame& f) {
 
 }  // namespace
 
-void draw_panel(cairo_t* cr, const PanelSpec& panel, double x, double y, double width,
-                double height) {
+void draw_panel(
+    cairo_t* cr, const PanelSpec& panel, double x, double y, double width, double height) {
     double xmin, xmax, ymin, ymax;
     data_range(panel, xmin, xmax, ymin, ymax);
     const bool has_data = xmin <= xmax;
@@ -259,8 +262,8 @@ void draw_panel(cairo_t* cr, const PanelSpec& panel, double x, double y, double 
     set_font(cr, kTickFont);
     double tick_w = 0.0;
     for (const std::string& label : f.ys.labels) tick_w = std::max(tick_w, text_width(cr, label));
-    f.left = x + kPad + (panel.y_label.empty() ? 0.0 : kLabelFont + 8.0) + tick_w + kTickLength +
-             6.0;
+    f.left =
+        x + kPad + (panel.y_label.empty() ? 0.0 : kLabelFont + 8.0) + tick_w + kTickLength + 6.0;
     f.right = x + width - kPad - 12.0;
 
     const int x_count = std::clamp(static_cast<int>((f.right - f.left) / 90.0), 2, 10);
@@ -283,8 +286,8 @@ void draw_panel(cairo_t* cr, const PanelSpec& panel, double x, double y, double 
     }
     set_font(cr, kLabelFont);
     if (!panel.x_label.empty()) {
-        show_text(cr, panel.x_label, (f.left + f.right) / 2.0,
-                  y + height - kPad - kLabelFont / 2.0, 0.5);
+        show_text(cr, panel.x_label, (f.left + f.right) / 2.0, y + height - kPad - kLabelFont / 2.0,
+                  0.5);
     }
     if (!panel.y_label.empty()) {
         cairo_save(cr);

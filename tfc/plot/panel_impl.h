@@ -8,7 +8,7 @@
 namespace tfc::plot {
 
 // The panel fills the rectangle (x, y, width, height) of `cr`, in user units.
-void draw_panel(cairo_t* cr, const PanelSpec& panel, double x, double y, double width,
-                double height);
+void draw_panel(
+    cairo_t* cr, const PanelSpec& panel, double x, double y, double width, double height);
 
 }  // namespace tfc::plot

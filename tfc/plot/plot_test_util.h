@@ -26,12 +26,11 @@ namespace fs = std::filesystem;
 
 // A fresh folder, removed with its content at the end of the test.
 class ScratchDir {
-public:
+  public:
     ScratchDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        path_ = fs::temp_directory_path() /
-                ("tfc_plot_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" +
-                 info->name());
+        path_ = fs::temp_directory_path() / ("tfc_plot_" + std::to_string(getpid()) + "_" +
+                                             info->test_suite_name() + "_" + info->name());
         fs::remove_all(path_);
         fs::create_directories(path_);
     }
@@ -51,7 +50,7 @@ public:
         return names;
     }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -66,7 +65,8 @@ struct Image {
             for (int x = std::max(0, x0); x < std::min(width, x1); ++x) {
                 const uint32_t p = pixels[static_cast<size_t>(y) * width + x];
                 const int r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-                n += std::abs(r - c.r) <= tol && std::abs(g - c.g) <= tol && std::abs(b - c.b) <= tol;
+                n += std::abs(r - c.r) <= tol && std::abs(g - c.g) <= tol &&
+                     std::abs(b - c.b) <= tol;
             }
         }
         return n;
@@ -85,8 +85,10 @@ inline Image read_png(const std::string& path) {
         const unsigned char* data = cairo_image_surface_get_data(s);
         img.pixels.resize(static_cast<size_t>(img.width) * img.height);
         for (int y = 0; y < img.height; ++y) {
-            const auto* row = reinterpret_cast<const uint32_t*>(data + static_cast<size_t>(y) * stride);
-            std::copy(row, row + img.width, img.pixels.begin() + static_cast<size_t>(y) * img.width);
+            const auto* row =
+                reinterpret_cast<const uint32_t*>(data + static_cast<size_t>(y) * stride);
+            std::copy(row, row + img.width,
+                      img.pixels.begin() + static_cast<size_t>(y) * img.width);
         }
     }
     cairo_surface_destroy(s);
@@ -109,7 +111,8 @@ inline void expect_error(const std::function<void()>& fn,
     } catch (const tfc::Error& e) {
         const std::string msg = e.what();
         for (const std::string& part : parts) {
-            EXPECT_NE(msg.find(part), std::string::npos) << "missing \"" << part << "\" in: " << msg;
+            EXPECT_NE(msg.find(part), std::string::npos)
+                << "missing \"" << part << "\" in: " << msg;
         }
         EXPECT_NE(msg.find(" Got "), std::string::npos) << msg;
         EXPECT_NE(msg.find(", expected "), std::string::npos) << msg;

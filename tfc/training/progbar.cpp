@@ -106,8 +106,9 @@ Progbar::Progbar(int64_t target,
                     ", expected 0, 1 or 2. Fix: use 0 (silent), 1 (bar) or 2 (one line).");
     }
     if (verbose > 0 && out == nullptr) {
-        throw Error("[Progbar] no output stream. Got out=nullptr, expected a stream. Fix: pass "
-                    "&std::cout, or verbose=0 for no output.");
+        throw Error(
+            "[Progbar] no output stream. Got out=nullptr, expected a stream. Fix: pass "
+            "&std::cout, or verbose=0 for no output.");
     }
     if (width < 1) {
         throw Error("[Progbar] invalid width. Got width=" + std::to_string(width) +

@@ -21,7 +21,7 @@
 namespace tfc {
 
 class Progbar {
-public:
+  public:
     // target: number of steps (batches), or -1 if unknown. verbose: 0 silent, 1 bar, 2 one line
     // per finalized bar. out: where the text goes (not owned, must outlive the bar). width: bar
     // width in characters. interval: minimum seconds between two redraws in verbose 1.
@@ -50,7 +50,7 @@ public:
 
     int64_t target() const { return target_; }
 
-private:
+  private:
     std::string format_bar(int64_t current) const;
     std::string format_values(bool abs_threshold) const;
     double estimate_step_duration(int64_t current, double now);

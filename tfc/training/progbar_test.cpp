@@ -19,7 +19,10 @@ struct FakeClock {
 };
 
 // A non-dynamic bar writing to a string, driven by `clock`.
-Progbar make_bar(int64_t target, int verbose, std::ostringstream& out, FakeClock& clock,
+Progbar make_bar(int64_t target,
+                 int verbose,
+                 std::ostringstream& out,
+                 FakeClock& clock,
                  const std::string& unit = "step") {
     Progbar bar(target, verbose, &out, 30, 0.05, unit);
     bar.set_clock([&clock] { return clock.t; });

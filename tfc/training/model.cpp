@@ -1,0 +1,375 @@
+// compile / fit / evaluate / predict / train_on_batch (keras/engine/training.py of Keras 2.15,
+// data handling from keras/engine/data_adapter.py).
+#include "tfc/training/model.h"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+
+#include "tfc/autograd/tape.h"
+#include "tfc/core/error.h"
+#include "tfc/core/random.h"
+#include "tfc/ops/ops.h"
+#include "tfc/training/progbar.h"
+
+namespace tfc {
+namespace {
+
+// The loss's running epoch mean, weighted by batch size (Keras's `_loss_metric`).
+struct RunningMean {
+    double total = 0, count = 0;
+    void add(double v, double w) {
+        total += v * w;
+        count += w;
+    }
+    double result() const { return count > 0 ? total / count : 0.0; }
+};
+
+Tensor as_float_input(const Tensor& x) {
+    return x.dtype() == DType::float32 || x.dtype() == DType::float64 ? x
+                                                                      : x.astype(DType::float32);
+}
+
+std::vector<std::int64_t> range_indices(std::int64_t begin, std::int64_t end) {
+    std::vector<std::int64_t> r;
+    r.reserve(end - begin);
+    for (std::int64_t i = begin; i < end; ++i) r.push_back(i);
+    return r;
+}
+
+struct CallbackList {
+    std::vector<CallbackPtr> items;
+    template <typename Fn>
+    void each(Fn fn) {
+        for (auto& c : items) fn(*c);
+    }
+};
+
+}  // namespace
+
+Model::Model(std::string name) : name_(std::move(name)) {}
+Model::~Model() = default;
+
+void Model::compile(OptimizerRef optimizer, std::optional<LossRef> loss,
+                    std::vector<MetricRef> metrics) {
+    optimizer_ = optimizer.get();
+    TFC_CHECK(optimizer_ != nullptr, "compile", "optimizer is null", "nullptr",
+              "an optimizer or its name", "pass e.g. \"adam\" or Adam()");
+    loss_ = loss ? loss->get() : nullptr;
+    metric_specs_ = std::move(metrics);
+    metrics_.clear();
+}
+
+Optimizer& Model::optimizer() const {
+    check_compiled("optimizer");
+    return *optimizer_;
+}
+
+void Model::check_compiled(const char* where) const {
+    TFC_CHECK(optimizer_ != nullptr, where, "the model must be compiled first",
+              "an uncompiled model", "compile() before training or evaluating",
+              "call model.compile(optimizer, loss, metrics)");
+    TFC_CHECK(loss_ != nullptr, where, "no loss was given to compile()", "loss=None",
+              "a loss", "call model.compile(optimizer, \"sparse_categorical_crossentropy\", ...)");
+}
+
+void Model::check_xy(const Tensor& x, const Tensor& y, const char* where) const {
+    TFC_CHECK(x.defined() && y.defined(), where, "x or y is undefined", "an empty Tensor()",
+              "data tensors", "pass the arrays to train on");
+    TFC_CHECK(x.rank() >= 1 && y.rank() >= 1, where, "x and y need a batch dimension",
+              "x " + shape_str(x.shape()) + ", y " + shape_str(y.shape()), "rank >= 1",
+              "add a leading sample axis");
+    TFC_CHECK(x.dim(0) == y.dim(0), where, "x and y have different numbers of samples",
+              "x " + shape_str(x.shape()) + " and y " + shape_str(y.shape()),
+              "the same first dimension", "make x and y describe the same samples");
+    TFC_CHECK(x.dim(0) > 0, where, "no samples", shape_str(x.shape()), "at least one sample",
+              "check that the data loaded");
+}
+
+void Model::ensure_built(const Tensor& x) {
+    if (!built()) {
+        Shape s = x.shape();
+        s[0] = -1;
+        build(s);
+        return;
+    }
+    const Shape expected = input_shape();
+    if (expected.empty()) return;
+    bool ok = expected.size() == x.shape().size();
+    for (std::size_t i = 1; ok && i < expected.size(); ++i) {
+        ok = expected[i] < 0 || expected[i] == x.shape()[i];
+    }
+    TFC_CHECK(ok, name_, "input shape does not match the model",
+              "data of shape " + shape_str(x.shape()),
+              "(batch" + shape_str(expected).substr(5),
+              "reshape the data to the model's input shape, or rebuild the model for this shape");
+}
+
+void Model::resolve_metrics(const Tensor& y, const Tensor& y_pred) {
+    if (!metrics_.empty() || metric_specs_.empty()) return;
+    for (const auto& spec : metric_specs_) {
+        if (spec.metric()) metrics_.push_back(spec.metric());
+        else metrics_.push_back(resolve_metric(spec.name(), y.shape(), y_pred.shape()));
+    }
+}
+
+std::vector<std::string> Model::metrics_names() const {
+    std::vector<std::string> names{"loss"};
+    for (const auto& m : metrics_) names.push_back(m->name());
+    return names;
+}
+
+Logs Model::train_on_batch(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight) {
+    check_compiled("train_on_batch");
+    const Tensor x = as_float_input(x_in);
+    check_xy(x, y, "train_on_batch");
+    ensure_built(x);
+    Tensor y_pred, loss;
+    std::vector<Tensor> vars = trainable_weights();
+    std::vector<Tensor> grads;
+    {
+        autograd::GradientTape tape;
+        y_pred = call(x, true);
+        loss = (*loss_)(y, y_pred, sample_weight);
+        grads = tape.gradient(loss, vars);
+    }
+    optimizer_->apply_gradients(grads, vars);
+    resolve_metrics(y, y_pred);
+    Logs logs;
+    logs.set("loss", loss.item());
+    autograd::NoGradGuard ng;
+    for (auto& m : metrics_) {
+        m->reset_state();
+        m->update_state(y, y_pred, sample_weight);
+        logs.set(m->name(), m->result());
+    }
+    return logs;
+}
+
+History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt) {
+    check_compiled("fit");
+    Tensor x = as_float_input(x_in);
+    Tensor y = y_in;
+    check_xy(x, y, "fit");
+    TFC_CHECK(opt.batch_size > 0, "fit", "batch_size must be positive",
+              std::to_string(opt.batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
+    TFC_CHECK(opt.epochs >= 0 && opt.initial_epoch >= 0, "fit", "epochs must be non-negative",
+              std::to_string(opt.epochs), ">= 0", "pass .epochs = N");
+    TFC_CHECK(opt.validation_split >= 0.0 && opt.validation_split < 1.0, "fit",
+              "validation_split must be in [0, 1)", std::to_string(opt.validation_split),
+              "0 <= split < 1", "pass a fraction such as 0.2");
+    TFC_CHECK(opt.verbose >= 0 && opt.verbose <= 2, "fit", "verbose must be 0, 1 or 2",
+              std::to_string(opt.verbose), "0, 1 or 2", "pick one of the Keras verbosity modes");
+    Tensor sw = opt.sample_weight;
+    if (sw.defined()) {
+        TFC_CHECK(sw.size() == x.dim(0), "fit", "sample_weight needs one weight per sample",
+                  shape_str(sw.shape()), "(" + std::to_string(x.dim(0)) + ",)",
+                  "pass a 1-D array of per-sample weights");
+    }
+
+    // Validation data: explicit, or the LAST fraction before shuffling (data_adapter.py).
+    Tensor vx, vy;
+    if (opt.validation_data) {
+        vx = as_float_input(opt.validation_data->first);
+        vy = opt.validation_data->second;
+        check_xy(vx, vy, "fit(validation_data)");
+    } else if (opt.validation_split > 0.0) {
+        const std::int64_t n = x.dim(0);
+        const auto split_at = static_cast<std::int64_t>(std::floor(n * (1.0 - opt.validation_split)));
+        TFC_CHECK(split_at > 0 && split_at < n, "fit", "validation_split leaves an empty part",
+                  std::to_string(n) + " samples with split " + std::to_string(opt.validation_split),
+                  "both a training and a validation part", "use more data or another split");
+        vx = ops::take_rows(x, range_indices(split_at, n));
+        vy = ops::take_rows(y, range_indices(split_at, n));
+        x = ops::take_rows(x, range_indices(0, split_at));
+        y = ops::take_rows(y, range_indices(0, split_at));
+        if (sw.defined()) sw = ops::take_rows(sw.reshaped({sw.size()}), range_indices(0, split_at));
+    }
+    ensure_built(x);
+    if (vx.defined()) ensure_built(vx);
+
+    const std::int64_t n = x.dim(0);
+    const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+    auto history = std::make_shared<History>();
+    CallbackList cbs;
+    cbs.items.push_back(history);
+    for (const auto& c : opt.callbacks) {
+        TFC_CHECK(c != nullptr, "fit", "a callback is null", "nullptr", "callback objects",
+                  "remove the null entry");
+        cbs.items.push_back(c);
+    }
+    cbs.each([&](Callback& c) {
+        c.set_model(this);
+        c.set_params(CallbackParams{opt.epochs, steps, opt.verbose});
+    });
+
+    stop_training = false;
+    Logs train_logs;
+    cbs.each([&](Callback& c) { c.on_train_begin(train_logs); });
+    std::vector<Tensor> vars;
+    Logs epoch_logs;
+    for (int epoch = opt.initial_epoch; epoch < opt.epochs && !stop_training; ++epoch) {
+        Logs begin_logs;
+        cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, begin_logs); });
+        if (opt.verbose == 1) std::cout << "Epoch " << epoch + 1 << "/" << opt.epochs << "\n";
+        Progbar bar(steps, opt.verbose);
+        const std::vector<std::int64_t> order =
+            opt.shuffle ? global_generator().permutation(n) : range_indices(0, n);
+        RunningMean loss_mean;
+        for (auto& m : metrics_) m->reset_state();
+        Logs logs;
+        std::int64_t step = 0;
+        for (; step < steps; ++step) {
+            Logs batch_begin;
+            cbs.each([&](Callback& c) { c.on_train_batch_begin(step, batch_begin); });
+            const std::int64_t lo = step * opt.batch_size;
+            const std::int64_t hi = std::min(n, lo + opt.batch_size);
+            std::vector<std::int64_t> idx(order.begin() + lo, order.begin() + hi);
+            Tensor xb = ops::take_rows(x, idx);
+            Tensor yb = ops::take_rows(y, idx);
+            Tensor swb = sw.defined() ? ops::take_rows(sw.reshaped({sw.size()}), idx) : Tensor();
+
+            Tensor y_pred, loss;
+            if (vars.empty()) vars = trainable_weights();
+            std::vector<Tensor> grads;
+            {
+                autograd::GradientTape tape;
+                y_pred = call(xb, true);
+                loss = (*loss_)(yb, y_pred, swb);
+                grads = tape.gradient(loss, vars);
+            }
+            optimizer_->apply_gradients(grads, vars);
+            resolve_metrics(yb, y_pred);
+            loss_mean.add(loss.item(), static_cast<double>(hi - lo));
+            logs.set("loss", loss_mean.result());
+            {
+                autograd::NoGradGuard ng;
+                for (auto& m : metrics_) {
+                    m->update_state(yb, y_pred, swb);
+                    logs.set(m->name(), m->result());
+                }
+            }
+            cbs.each([&](Callback& c) { c.on_train_batch_end(step, logs); });
+            if (step + 1 < steps) bar.update(step + 1, logs.items(), false);
+            if (stop_training) {  // e.g. TerminateOnNaN: stop after this batch
+                ++step;
+                break;
+            }
+        }
+        if (vx.defined()) {
+            Logs val = run_test(vx, vy, Tensor(), opt.batch_size, 0, {}, true);
+            for (const auto& [k, v] : val.items()) logs.set("val_" + k, v);
+        }
+        bar.update(step, logs.items(), true);
+        cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
+        epoch_logs = logs;
+    }
+    cbs.each([&](Callback& c) { c.on_train_end(epoch_logs); });
+    return *history;
+}
+
+Logs Model::run_test(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight,
+                     std::int64_t batch_size, int verbose,
+                     const std::vector<CallbackPtr>& callbacks, bool for_validation) {
+    const Tensor x = as_float_input(x_in);
+    TFC_CHECK(batch_size > 0, "evaluate", "batch_size must be positive",
+              std::to_string(batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
+    const std::int64_t n = x.dim(0);
+    const std::int64_t steps = (n + batch_size - 1) / batch_size;
+    autograd::NoGradGuard ng;
+    Logs logs;
+    for (const auto& c : callbacks) {
+        c->set_model(this);
+        c->on_test_begin(logs);
+    }
+    Progbar bar(steps, verbose);
+    RunningMean loss_mean;
+    // Validation uses the same metric objects; their training state is already in the logs.
+    for (auto& m : metrics_) m->reset_state();
+    for (std::int64_t step = 0; step < steps; ++step) {
+        Logs bl;
+        for (const auto& c : callbacks) c->on_test_batch_begin(step, bl);
+        const std::int64_t lo = step * batch_size, hi = std::min(n, lo + batch_size);
+        const auto idx = range_indices(lo, hi);
+        Tensor xb = ops::take_rows(x, idx);
+        Tensor yb = ops::take_rows(y, idx);
+        Tensor swb = sample_weight.defined()
+                         ? ops::take_rows(sample_weight.reshaped({sample_weight.size()}), idx)
+                         : Tensor();
+        Tensor y_pred = call(xb, false);
+        Tensor loss = (*loss_)(yb, y_pred, swb);
+        resolve_metrics(yb, y_pred);
+        loss_mean.add(loss.item(), static_cast<double>(hi - lo));
+        logs.set("loss", loss_mean.result());
+        for (auto& m : metrics_) {
+            m->update_state(yb, y_pred, swb);
+            logs.set(m->name(), m->result());
+        }
+        for (const auto& c : callbacks) c->on_test_batch_end(step, logs);
+        bar.update(step + 1, logs.items(), step + 1 == steps);
+    }
+    for (const auto& c : callbacks) c->on_test_end(logs);
+    (void)for_validation;
+    return logs;
+}
+
+std::vector<double> Model::evaluate(const Tensor& x, const Tensor& y,
+                                    const EvaluateOptions& opt) {
+    check_compiled("evaluate");
+    check_xy(x, y, "evaluate");
+    ensure_built(as_float_input(x));
+    Logs logs = run_test(x, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
+                         false);
+    std::vector<double> out;
+    for (const auto& [k, v] : logs.items()) out.push_back(v);
+    return out;
+}
+
+std::map<std::string, double> Model::evaluate_dict(const Tensor& x, const Tensor& y,
+                                                   const EvaluateOptions& opt) {
+    check_compiled("evaluate");
+    check_xy(x, y, "evaluate");
+    ensure_built(as_float_input(x));
+    Logs logs = run_test(x, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
+                         false);
+    std::map<std::string, double> out;
+    for (const auto& [k, v] : logs.items()) out[k] = v;
+    return out;
+}
+
+Tensor Model::predict(const Tensor& x_in, const PredictOptions& opt) {
+    const Tensor x = as_float_input(x_in);
+    TFC_CHECK(x.defined() && x.rank() >= 1, "predict", "x needs a batch dimension",
+              x.defined() ? shape_str(x.shape()) : "undefined", "rank >= 1",
+              "add a leading sample axis, e.g. ops::expand_dims(x, 0) for one sample");
+    TFC_CHECK(opt.batch_size > 0, "predict", "batch_size must be positive",
+              std::to_string(opt.batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
+    ensure_built(x);
+    autograd::NoGradGuard ng;
+    const std::int64_t n = x.dim(0);
+    const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+    Logs logs;
+    for (const auto& c : opt.callbacks) {
+        c->set_model(this);
+        c->on_predict_begin(logs);
+    }
+    Progbar bar(steps, opt.verbose);
+    std::vector<Tensor> outs;
+    for (std::int64_t step = 0; step < steps; ++step) {
+        for (const auto& c : opt.callbacks) c->on_predict_batch_begin(step, logs);
+        const std::int64_t lo = step * opt.batch_size, hi = std::min(n, lo + opt.batch_size);
+        outs.push_back(call(ops::take_rows(x, range_indices(lo, hi)), false));
+        for (const auto& c : opt.callbacks) c->on_predict_batch_end(step, logs);
+        bar.update(step + 1, {}, step + 1 == steps);
+    }
+    for (const auto& c : opt.callbacks) c->on_predict_end(logs);
+    if (outs.empty()) {
+        Shape s = output_shape();
+        if (s.empty()) s = {0};
+        s[0] = 0;
+        return Tensor::zeros(s);
+    }
+    return outs.size() == 1 ? outs[0] : ops::concat(outs, 0);
+}
+
+}  // namespace tfc

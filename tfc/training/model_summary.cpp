@@ -1,0 +1,100 @@
+// model.summary(): Keras 2.15's table (keras/utils/layer_utils.py `print_summary`): line length
+// 65, column stops at 29 / 55 / 65, a leading space, two spaces between columns, a blank row
+// after every layer, and totals with the weights' memory size.
+#include <iostream>
+#include <sstream>
+
+#include "tfc/core/error.h"
+#include "tfc/training/model.h"
+
+namespace tfc {
+namespace {
+
+constexpr int kLineLength = 65;
+constexpr int kStops[3] = {29, 55, 65};
+
+// One table row; fields longer than a column wrap onto further lines, as Keras's print_row does.
+void print_row(std::ostream& out, std::vector<std::string> fields) {
+    auto any_left = [&] {
+        for (const auto& f : fields) {
+            if (!f.empty()) return true;
+        }
+        return false;
+    };
+    do {
+        std::string line;
+        for (int col = 0; col < 3; ++col) {
+            const int start = col ? kStops[col - 1] : 0;
+            const int space = col != 2 ? 2 : 0;
+            const int cutoff = kStops[col] - start - space - (col == 0 ? 1 : 0);
+            if (col == 0) line += " ";
+            line += fields[col].substr(0, cutoff);
+            fields[col] = fields[col].size() > static_cast<std::size_t>(cutoff)
+                              ? fields[col].substr(cutoff)
+                              : std::string();
+            if (line.size() < static_cast<std::size_t>(kStops[col])) {
+                line += std::string(kStops[col] - line.size(), ' ');
+            }
+        }
+        out << line << "\n";
+    } while (any_left());
+}
+
+// Keras's readable_memory_size: bytes in B/KB/MB/GB with 2 decimals, base 1024.
+std::string readable_size(double bytes) {
+    const char* units[] = {"Byte", "KB", "MB", "GB", "TB"};
+    int i = 0;
+    while (bytes >= 1024.0 && i < 4) {
+        bytes /= 1024.0;
+        ++i;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.2f %s", bytes, units[i]);
+    return buf;
+}
+
+}  // namespace
+
+void Model::summary(std::ostream& out) const {
+    TFC_CHECK(built(), "summary", "this model has not yet been built", "an unbuilt model",
+              "a built model",
+              "give the first layer an input_shape, call build(), or fit the model first");
+    out << "Model: \"" << name_ << "\"\n";
+    out << std::string(kLineLength, '_') << "\n";
+    print_row(out, {"Layer (type)", "Output Shape", "Param #"});
+    out << std::string(kLineLength, '=') << "\n";
+    Shape s = input_shape();
+    for (const auto& l : layers()) {
+        s = l->compute_output_shape(s);
+        print_row(out, {l->name() + " (" + l->class_name() + ")", shape_str(s),
+                        std::to_string(l->count_params())});
+        out << std::string(kLineLength, ' ') << "\n";
+    }
+    out << std::string(kLineLength, '=') << "\n";
+    std::int64_t trainable = 0, non_trainable = 0;
+    double trainable_bytes = 0, non_trainable_bytes = 0;
+    for (const auto& t : trainable_weights()) {
+        trainable += t.size();
+        trainable_bytes += static_cast<double>(t.nbytes());
+    }
+    for (const auto& t : non_trainable_weights()) {
+        non_trainable += t.size();
+        non_trainable_bytes += static_cast<double>(t.nbytes());
+    }
+    out << "Total params: " << trainable + non_trainable << " ("
+        << readable_size(trainable_bytes + non_trainable_bytes) << ")\n";
+    out << "Trainable params: " << trainable << " (" << readable_size(trainable_bytes) << ")\n";
+    out << "Non-trainable params: " << non_trainable << " (" << readable_size(non_trainable_bytes)
+        << ")\n";
+    out << std::string(kLineLength, '_') << "\n";
+}
+
+void Model::summary() const { summary(std::cout); }
+
+std::string Model::summary_string() const {
+    std::ostringstream os;
+    summary(os);
+    return os.str();
+}
+
+}  // namespace tfc
