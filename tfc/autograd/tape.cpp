@@ -1,8 +1,10 @@
 #include "tfc/autograd/tape.h"
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "tfc/core/error.h"
 #include "tfc/core/tensor_impl.h"
@@ -19,68 +21,105 @@ struct Entry {
 };
 
 std::atomic<std::uint64_t> g_next_tape{1};
-thread_local GradientTape* t_active = nullptr;
-thread_local std::uint64_t t_active_mark = 0;
 thread_local bool t_paused = false;
 
 }  // namespace
 
 struct GradientTape::State {
     std::uint64_t mark = 0;
-    GradientTape* prev = nullptr;
-    std::uint64_t prev_mark = 0;
     std::vector<Entry> entries;
     bool used = false;
 };
 
 namespace {
-bool watched(const Tensor& t) {
+
+// Tapes recording on this thread, outermost first. Nested tapes all record (tf.GradientTape).
+thread_local std::vector<GradientTape::State*> t_recording;
+
+bool watched_by(const Tensor& t, std::uint64_t mark) {
     const TensorImpl* impl = t.impl();
-    return impl && (impl->requires_grad || (impl->tape_mark != 0 && impl->tape_mark == t_active_mark));
+    if (!impl) return false;
+    if (impl->requires_grad) return true;
+    for (std::uint64_t m : impl->tape_marks) {
+        if (m == mark) return true;
+    }
+    return false;
 }
+
+template <typename Range, typename Get>
+bool any_watched(const Range& inputs, Get get, std::uint64_t mark) {
+    for (const auto& in : inputs) {
+        const Tensor* t = get(in);
+        if (t && watched_by(*t, mark)) return true;
+    }
+    return false;
+}
+
+void add_mark(TensorImpl* impl, std::uint64_t mark) {
+    auto& marks = impl->tape_marks;
+    if (std::find(marks.begin(), marks.end(), mark) == marks.end()) marks.push_back(mark);
+}
+
+void stop_recording(GradientTape::State* s) {
+    auto it = std::find(t_recording.begin(), t_recording.end(), s);
+    if (it != t_recording.end()) t_recording.erase(it);
+}
+
+// Pauses recording for a scope, whatever the NoGradGuard state was.
+struct PauseScope {
+    bool prev = t_paused;
+    PauseScope() { t_paused = true; }
+    ~PauseScope() { t_paused = prev; }
+};
+
 }  // namespace
 
 bool should_record(std::initializer_list<const Tensor*> inputs) {
-    if (!t_active || t_paused) return false;
-    for (const Tensor* t : inputs) {
-        if (t && watched(*t)) return true;
+    if (t_recording.empty() || t_paused) return false;
+    for (const GradientTape::State* s : t_recording) {
+        if (any_watched(inputs, [](const Tensor* t) { return t; }, s->mark)) return true;
     }
     return false;
 }
 
 bool should_record(const std::vector<Tensor>& inputs) {
-    if (!t_active || t_paused) return false;
-    for (const Tensor& t : inputs) {
-        if (watched(t)) return true;
+    if (t_recording.empty() || t_paused) return false;
+    for (const GradientTape::State* s : t_recording) {
+        if (any_watched(inputs, [](const Tensor& t) { return &t; }, s->mark)) return true;
     }
     return false;
 }
 
 void record(const char* op_name, std::vector<Tensor> inputs, const Tensor& output,
             BackwardFn backward) {
-    TFC_ASSERT(t_active && output.defined());
-    output.impl()->tape_mark = t_active_mark;
-    t_active->state_->entries.push_back(Entry{op_name, std::move(inputs), output, std::move(backward)});
+    TFC_ASSERT(output.defined());
+    if (t_paused) return;
+    std::vector<GradientTape::State*> targets;
+    for (GradientTape::State* s : t_recording) {
+        if (any_watched(inputs, [](const Tensor& t) { return &t; }, s->mark)) targets.push_back(s);
+    }
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        GradientTape::State* s = targets[i];
+        add_mark(output.impl(), s->mark);
+        if (i + 1 == targets.size()) {
+            s->entries.push_back(Entry{op_name, std::move(inputs), output, std::move(backward)});
+        } else {
+            s->entries.push_back(Entry{op_name, inputs, output, backward});
+        }
+    }
 }
 
 GradientTape::GradientTape() : state_(std::make_unique<State>()) {
     state_->mark = g_next_tape.fetch_add(1);
-    state_->prev = t_active;
-    state_->prev_mark = t_active_mark;
-    t_active = this;
-    t_active_mark = state_->mark;
+    t_recording.push_back(state_.get());
 }
 
-GradientTape::~GradientTape() {
-    if (t_active == this) {
-        t_active = state_->prev;
-        t_active_mark = state_->prev_mark;
-    }
-}
+GradientTape::~GradientTape() { stop_recording(state_.get()); }
 
 void GradientTape::watch(const Tensor& t) {
-    TFC_CHECK(t.defined(), "GradientTape::watch", "cannot watch an undefined tensor", "", "", "");
-    t.impl()->tape_mark = state_->mark;
+    TFC_CHECK(t.defined(), "GradientTape::watch", "cannot watch an undefined tensor",
+              "an empty Tensor()", "a tensor with data", "watch the tensor you differentiate by");
+    add_mark(t.impl(), state_->mark);
 }
 
 std::size_t GradientTape::num_entries() const { return state_->entries.size(); }
@@ -89,12 +128,23 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
                                            const std::vector<Tensor>& sources) {
     TFC_CHECK(!state_->used, "GradientTape::gradient", "a tape can compute gradients once",
               "a second call", "one call per tape", "record the computation on a new tape");
-    state_->used = true;
-    // Stop recording while differentiating: backward rules are built from ops.
-    if (t_active == this) {
-        t_active = state_->prev;
-        t_active_mark = state_->prev_mark;
+    TFC_CHECK(target.defined(), "GradientTape::gradient", "the target is undefined",
+              "an empty Tensor()", "the tensor to differentiate, e.g. the loss",
+              "pass the result of the recorded computation");
+    for (const Tensor& s : sources) {
+        TFC_CHECK(s.defined(), "GradientTape::gradient", "a source is undefined",
+                  "an empty Tensor()", "watched tensors or trainable weights",
+                  "pass defined tensors as sources");
     }
+    state_->used = true;
+    // This tape stops recording, and no tape records the backward rules: they are first-order
+    // only (unary backward rules run as plain kernels), so an outer tape would see a partial
+    // graph.
+    stop_recording(state_.get());
+    PauseScope pause;
+
+    std::unordered_set<const TensorImpl*> source_set;
+    for (const Tensor& s : sources) source_set.insert(s.impl());
     std::unordered_map<const TensorImpl*, Tensor> grads;
     grads.reserve(state_->entries.size() * 2 + 4);
     grads[target.impl()] = ops::ones_like(target);
@@ -102,8 +152,13 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
     for (auto it = state_->entries.rbegin(); it != state_->entries.rend(); ++it) {
         auto g = grads.find(it->output.impl());
         if (g == grads.end()) continue;
-        Tensor grad_out = std::move(g->second);
-        grads.erase(g);
+        Tensor grad_out;
+        if (source_set.count(g->first)) {
+            grad_out = g->second;  // a source may be an intermediate: keep its gradient
+        } else {
+            grad_out = std::move(g->second);
+            grads.erase(g);
+        }
         std::vector<Tensor> in_grads = it->backward(grad_out);
         TFC_ASSERT(in_grads.size() == it->inputs.size());
         for (std::size_t i = 0; i < in_grads.size(); ++i) {

@@ -2,6 +2,8 @@
 // thread, every op whose inputs are watched records an entry: its inputs, its output and a
 // backward function mapping the output's gradient to its inputs' gradients. gradient() walks the
 // entries in reverse. Nothing here is op-specific: each op supplies its own backward rule.
+// Nested tapes each record the ops on tensors they watch; a tape stops recording once its
+// gradient() runs. Gradients are first-order: backward rules are never recorded.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +39,9 @@ public:
     std::vector<Tensor> gradient(const Tensor& target, const std::vector<Tensor>& sources);
     std::size_t num_entries() const;
 
+    struct State;  // internal (tape.cpp)
+
 private:
-    friend void record(const char*, std::vector<Tensor>, const Tensor&, BackwardFn);
-    struct State;
     std::unique_ptr<State> state_;
 };
 

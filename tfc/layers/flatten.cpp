@@ -28,12 +28,9 @@ Shape Flatten::compute_output_shape(const Shape& input_shape) const {
 Tensor Flatten::call(const Tensor& inputs, bool /*training*/) {
     TFC_CHECK(inputs.rank() >= 1, name_, "input rank too small", shape_str(inputs.shape()),
               "rank >= 1 (batch included)", "pass batched input");
-    const std::int64_t batch = inputs.dim(0);
-    const std::int64_t features = batch > 0 ? inputs.size() / batch : 1;
-    std::int64_t exact = 1;  // computed from the dims so a zero-size batch still works
-    for (int i = 1; i < inputs.rank(); ++i) exact *= inputs.dim(i);
-    (void)features;
-    return ops::reshape(inputs, {batch, exact});
+    std::int64_t features = 1;  // from the dims, so an empty batch works too
+    for (int i = 1; i < inputs.rank(); ++i) features *= inputs.dim(i);
+    return ops::reshape(inputs, {inputs.dim(0), features});
 }
 
 }  // namespace tfc

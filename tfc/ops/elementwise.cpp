@@ -1,8 +1,10 @@
 // Element-wise binary ops with NumPy broadcasting, where(), broadcast_to and sum_to.
 #include <cmath>
 #include <cstring>
+#include <string>
 
 #include "tfc/kernels/cpu/cpu_kernels.h"
+#include "tfc/kernels/ref/broadcast.h"
 #include "tfc/kernels/ref/elementwise.h"
 #include "tfc/ops/op_impl.h"
 #include "tfc/ops/ops.h"
@@ -42,11 +44,15 @@ Tensor binary_forward(BinaryKind kind, const Tensor& a, const Tensor& b) {
     detail::check_same_dtype(a, b, where);
     const Shape out_shape = broadcast_shapes(a.shape(), b.shape(), where);
     const bool cmp = is_compare(kind);
-    TFC_CHECK(cmp || is_floating(a.dtype()) || kind == BinaryKind::add || kind == BinaryKind::sub ||
-                  kind == BinaryKind::mul || kind == BinaryKind::maximum ||
-                  kind == BinaryKind::minimum,
+    const bool min_max = kind == BinaryKind::maximum || kind == BinaryKind::minimum;
+    TFC_CHECK(cmp || is_floating(a.dtype()) || a.dtype() == DType::bool_ || min_max ||
+                  kind == BinaryKind::add || kind == BinaryKind::sub || kind == BinaryKind::mul,
               where, "integer arithmetic supports add, sub, mul, maximum and minimum only",
-              dtype_name(a.dtype()), "a floating dtype", "cast to float32 first");
+              dtype_name(a.dtype()), "a floating dtype for " + std::string(where),
+              "cast to float32 first, e.g. ops::cast(x, DType::float32)");
+    TFC_CHECK(cmp || min_max || a.dtype() != DType::bool_, where,
+              "bool tensors support comparisons, maximum (or) and minimum (and) only", "bool",
+              "a numeric dtype", "cast to float32 or int32 first");
     Tensor out = Tensor::empty(out_shape, cmp ? DType::bool_ : a.dtype());
     switch (a.dtype()) {
         case DType::float32:
@@ -87,11 +93,14 @@ Tensor ones_like(const Tensor& t) { return Tensor::ones(t.shape(), t.dtype()); }
 Tensor full_like(const Tensor& t, double v) { return Tensor::full(t.shape(), v, t.dtype()); }
 
 Tensor broadcast_to(const Tensor& x, const Shape& shape) {
+    detail::check_defined(x, "broadcast_to");
     if (x.shape() == shape) return x;
     const Shape out = broadcast_shapes(x.shape(), shape, "broadcast_to");
     TFC_CHECK(out == shape, "broadcast_to", "tensor cannot broadcast to the target shape",
               shape_str(x.shape()), shape_str(shape), "pick a target the tensor broadcasts to");
-    Tensor res = binary_forward(BinaryKind::add, Tensor::zeros(shape, x.dtype()), x);
+    Tensor res = Tensor::empty(shape, x.dtype());
+    kernels::ref::broadcast_copy(x.raw_data(), x.shape(), res.raw_data(), shape,
+                                 dtype_size(x.dtype()));
     if (autograd::should_record({&x})) {
         Shape xs = x.shape();
         autograd::record("broadcast_to", {x}, res,
@@ -101,9 +110,21 @@ Tensor broadcast_to(const Tensor& x, const Shape& shape) {
 }
 
 Tensor sum_to(const Tensor& grad, const Shape& shape) {
+    detail::check_defined(grad, "sum_to");
     if (grad.shape() == shape) return grad;
     const int gr = grad.rank();
     const int sr = static_cast<int>(shape.size());
+    // `shape` must broadcast to grad's shape (extra leading axes of size 1 are allowed).
+    bool ok = true;
+    for (int i = 0; i < sr; ++i) {
+        const int gi = i - (sr - gr);
+        const std::int64_t gd = gi < 0 ? 1 : grad.shape()[gi];
+        ok = ok && (shape[i] == gd || shape[i] == 1);
+    }
+    TFC_CHECK(ok, "sum_to", "the target shape does not broadcast to the gradient's shape",
+              shape_str(shape) + " vs " + shape_str(grad.shape()),
+              "a shape that broadcasts to " + shape_str(grad.shape()),
+              "pass the shape of the operand that was broadcast");
     std::vector<int> axes;
     for (int i = 0; i < gr; ++i) {
         const int si = i - (gr - sr);
@@ -147,7 +168,7 @@ Tensor binary_op(BinaryKind kind, const Tensor& a, const Tensor& b) {
             const bool is_max = kind == BinaryKind::maximum;
             fn = [a, b, is_max](const Tensor& g) {
                 Tensor pick_a = is_max ? greater_equal(a, b) : greater_equal(b, a);
-                Tensor z = zeros_like(g);
+                const Tensor z = Tensor::scalar(0.0, g.dtype());
                 return std::vector<Tensor>{sum_to(where(pick_a, g, z), a.shape()),
                                            sum_to(where(pick_a, z, g), b.shape())};
             };
@@ -194,26 +215,18 @@ Tensor where(const Tensor& cond, const Tensor& a, const Tensor& b) {
     detail::check_defined(cond, "where");
     TFC_CHECK(cond.dtype() == DType::bool_, "where", "condition must be a bool tensor",
               dtype_name(cond.dtype()), "bool", "build it with a comparison op such as greater()");
+    detail::check_defined(a, "where");
+    detail::check_defined(b, "where");
     detail::check_same_dtype(a, b, "where");
     const Shape out_shape =
         broadcast_shapes(broadcast_shapes(cond.shape(), a.shape(), "where"), b.shape(), "where");
-    // Materialise the broadcasts with the reference machinery (cheap; where() is not hot).
-    Tensor c = binary_forward(BinaryKind::maximum, cond.astype(DType::uint8),
-                              Tensor::zeros(out_shape, DType::uint8));
-    Tensor ab = binary_forward(BinaryKind::add, a, Tensor::zeros(out_shape, a.dtype()));
-    Tensor bb = binary_forward(BinaryKind::add, b, Tensor::zeros(out_shape, b.dtype()));
     Tensor out = Tensor::empty(out_shape, a.dtype());
-    const std::uint8_t* cp = c.data<std::uint8_t>();
-    const std::size_t es = dtype_size(a.dtype());
-    const auto* ap = static_cast<const unsigned char*>(ab.raw_data());
-    const auto* bp = static_cast<const unsigned char*>(bb.raw_data());
-    auto* op = static_cast<unsigned char*>(out.raw_data());
-    for (std::int64_t i = 0; i < out.size(); ++i) {
-        std::memcpy(op + i * es, (cp[i] ? ap : bp) + i * es, es);
-    }
+    kernels::ref::select(static_cast<const std::uint8_t*>(cond.raw_data()), cond.shape(),
+                         a.raw_data(), a.shape(), b.raw_data(), b.shape(), out.raw_data(),
+                         out_shape, dtype_size(a.dtype()));
     if (autograd::should_record({&a, &b})) {
         autograd::record("where", {a, b}, out, [cond, a, b](const Tensor& g) {
-            Tensor z = zeros_like(g);
+            const Tensor z = Tensor::scalar(0.0, g.dtype());
             return std::vector<Tensor>{sum_to(where(cond, g, z), a.shape()),
                                        sum_to(where(cond, z, g), b.shape())};
         });

@@ -32,8 +32,9 @@ void check_range(const char* where, const char* name, double value, double lo, d
     if (ok) return;
     std::string expected = "a finite value in [" + format_number(lo) + ", ";
     expected += std::isinf(hi) ? "inf)" : format_number(hi) + (hi_open ? ")" : "]");
-    fail(where, std::string("`") + name + "` is out of range", name + ("=" + format_number(value)),
-         expected, std::string("pass a valid `") + name + "`");
+    const std::string field(name);
+    fail(where, "`" + field + "` is out of range", field + "=" + format_number(value), expected,
+         "pass a valid `" + field + "`");
 }
 
 }  // namespace optimizers_impl
@@ -103,7 +104,7 @@ void check_clip(const ClipOptions& clip) {
     }
 }
 
-void check_learning_rate(double lr, const char* where) {
+void check_learning_rate(double lr, const std::string& where) {
     TFC_CHECK(std::isfinite(lr) && lr >= 0, where, "invalid learning rate",
               "learning_rate=" + format_number(lr), "a finite value >= 0",
               "pass a non-negative learning rate such as 0.001");
@@ -126,9 +127,14 @@ Optimizer::Optimizer(const Optimizer& other)
 }
 
 Optimizer& Optimizer::operator=(const Optimizer& other) {
-    if (this != &other) {
-        Optimizer copy(other);
-        *this = std::move(copy);
+    if (this == &other) return *this;
+    learning_rate_ = other.learning_rate_;
+    clip_ = other.clip_;
+    iterations_ = other.iterations_;
+    slots_.clear();
+    for (const auto& [id, named] : other.slots_) {
+        auto& dst = slots_[id];
+        for (const auto& [name, t] : named) dst.emplace(name, t.clone());
     }
     return *this;
 }

@@ -4,13 +4,18 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 namespace tfc::kernels::ref {
 namespace {
 
+// The kind is a template argument at every call site of the helpers below (see with_*_kind), so
+// the switch folds away and the per-element loop is a plain loop.
+#define TFC_ALWAYS_INLINE inline __attribute__((always_inline))
+
 template <typename T>
-T apply_binary(BinaryKind kind, T a, T b) {
+TFC_ALWAYS_INLINE T apply_binary(BinaryKind kind, T a, T b) {
     switch (kind) {
         case BinaryKind::add: return a + b;
         case BinaryKind::sub: return a - b;
@@ -23,7 +28,7 @@ T apply_binary(BinaryKind kind, T a, T b) {
     }
 }
 
-bool apply_compare(BinaryKind kind, double a, double b) {
+TFC_ALWAYS_INLINE bool apply_compare(BinaryKind kind, double a, double b) {
     switch (kind) {
         case BinaryKind::greater: return a > b;
         case BinaryKind::greater_equal: return a >= b;
@@ -33,7 +38,7 @@ bool apply_compare(BinaryKind kind, double a, double b) {
     }
 }
 
-bool is_compare(BinaryKind kind) {
+constexpr bool is_compare(BinaryKind kind) {
     return kind == BinaryKind::greater || kind == BinaryKind::greater_equal ||
            kind == BinaryKind::less || kind == BinaryKind::equal;
 }
@@ -60,7 +65,7 @@ T sigmoid_of(T x) {
 }
 
 template <typename T>
-T apply_unary(UnaryKind kind, const UnaryParams& p, T x) {
+TFC_ALWAYS_INLINE T apply_unary(UnaryKind kind, const UnaryParams& p, T x) {
     switch (kind) {
         case UnaryKind::neg: return -x;
         case UnaryKind::abs: return std::fabs(x);
@@ -91,7 +96,7 @@ T apply_unary(UnaryKind kind, const UnaryParams& p, T x) {
 }
 
 template <typename T>
-T unary_derivative(UnaryKind kind, const UnaryParams& p, T x, T y) {
+TFC_ALWAYS_INLINE T unary_derivative(UnaryKind kind, const UnaryParams& p, T x, T y) {
     switch (kind) {
         case UnaryKind::neg: return T(-1);
         case UnaryKind::abs: return T((x > 0) - (x < 0));
@@ -104,7 +109,8 @@ T unary_derivative(UnaryKind kind, const UnaryParams& p, T x, T y) {
         case UnaryKind::sigmoid: return y * (T(1) - y);
         case UnaryKind::tanh: return T(1) - y * y;
         case UnaryKind::elu: return x > 0 ? T(1) : y + T(p.alpha);
-        case UnaryKind::selu: return x > 0 ? T(kSeluScale) : y + T(kSeluScale * kSeluAlpha);
+        // TF's SeluGrad and EluGrad pick the branch from the output: x == 0 takes the linear one.
+        case UnaryKind::selu: return x < 0 ? y + T(kSeluScale * kSeluAlpha) : T(kSeluScale);
         case UnaryKind::softplus: return sigmoid_of(x);
         case UnaryKind::softsign: {
             const T d = T(1) + std::fabs(x);
@@ -129,11 +135,44 @@ T unary_derivative(UnaryKind kind, const UnaryParams& p, T x, T y) {
         case UnaryKind::leaky_relu: return x > 0 ? T(1) : T(p.alpha);
         case UnaryKind::hard_sigmoid: {
             const T z = T(0.2) * x + T(0.5);
-            return (z > 0 && z < 1) ? T(0.2) : T(0);
+            // clip_by_value passes the gradient at the bounds too (Keras 2 backend.hard_sigmoid).
+            return (z >= 0 && z <= 1) ? T(0.2) : T(0);
         }
         case UnaryKind::clip: return (x >= T(p.lo) && x <= T(p.hi)) ? T(1) : T(0);
     }
     return T(0);
+}
+
+template <UnaryKind K>
+using UnaryTag = std::integral_constant<UnaryKind, K>;
+
+template <typename Fn>
+void with_unary_kind(UnaryKind kind, Fn&& fn) {
+    switch (kind) {
+#define TFC_CASE(k)                    \
+    case UnaryKind::k:                 \
+        fn(UnaryTag<UnaryKind::k>{});  \
+        return;
+        TFC_CASE(neg) TFC_CASE(abs) TFC_CASE(exp) TFC_CASE(log) TFC_CASE(sqrt) TFC_CASE(square)
+        TFC_CASE(sign) TFC_CASE(relu) TFC_CASE(sigmoid) TFC_CASE(tanh) TFC_CASE(elu)
+        TFC_CASE(selu) TFC_CASE(softplus) TFC_CASE(softsign) TFC_CASE(gelu) TFC_CASE(gelu_tanh)
+        TFC_CASE(swish) TFC_CASE(leaky_relu) TFC_CASE(hard_sigmoid) TFC_CASE(clip)
+#undef TFC_CASE
+    }
+}
+
+template <typename Fn>
+void with_binary_kind(BinaryKind kind, Fn&& fn) {
+    switch (kind) {
+#define TFC_CASE(k)                                               \
+    case BinaryKind::k:                                           \
+        fn(std::integral_constant<BinaryKind, BinaryKind::k>{});  \
+        return;
+        TFC_CASE(add) TFC_CASE(sub) TFC_CASE(mul) TFC_CASE(div) TFC_CASE(maximum)
+        TFC_CASE(minimum) TFC_CASE(pow) TFC_CASE(greater) TFC_CASE(greater_equal) TFC_CASE(less)
+        TFC_CASE(equal)
+#undef TFC_CASE
+    }
 }
 
 }  // namespace
@@ -145,38 +184,47 @@ void binary(BinaryKind kind, const T* a, const Shape& a_shape, const T* b, const
     const auto sb = broadcast_strides(b_shape, out_shape);
     const int rank = static_cast<int>(out_shape.size());
     const std::int64_t n = num_elements(out_shape);
-    std::vector<std::int64_t> idx(rank, 0);
-    std::int64_t ia = 0, ib = 0;
-    const bool cmp = is_compare(kind);
-    for (std::int64_t i = 0; i < n; ++i) {
-        if (cmp) {
-            static_cast<bool*>(dst)[i] = apply_compare(kind, double(a[ia]), double(b[ib]));
-        } else {
-            static_cast<T*>(dst)[i] = apply_binary(kind, a[ia], b[ib]);
+    with_binary_kind(kind, [&](auto tag) {
+        constexpr BinaryKind K = decltype(tag)::value;
+        constexpr bool cmp = is_compare(K);
+        std::vector<std::int64_t> idx(rank, 0);
+        std::int64_t ia = 0, ib = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            if constexpr (cmp) {
+                static_cast<bool*>(dst)[i] = apply_compare(K, double(a[ia]), double(b[ib]));
+            } else {
+                static_cast<T*>(dst)[i] = apply_binary(K, a[ia], b[ib]);
+            }
+            for (int d = rank - 1; d >= 0; --d) {  // odometer increment
+                ++idx[d];
+                ia += sa[d];
+                ib += sb[d];
+                if (idx[d] < out_shape[d]) break;
+                ia -= sa[d] * idx[d];
+                ib -= sb[d] * idx[d];
+                idx[d] = 0;
+            }
         }
-        for (int d = rank - 1; d >= 0; --d) {  // odometer increment
-            ++idx[d];
-            ia += sa[d];
-            ib += sb[d];
-            if (idx[d] < out_shape[d]) break;
-            ia -= sa[d] * idx[d];
-            ib -= sb[d] * idx[d];
-            idx[d] = 0;
-        }
-    }
+    });
 }
 
 template <typename T>
 void unary(UnaryKind kind, const UnaryParams& p, const T* src, T* dst, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) dst[i] = apply_unary(kind, p, src[i]);
+    with_unary_kind(kind, [&](auto tag) {
+        constexpr UnaryKind K = decltype(tag)::value;
+        for (std::int64_t i = 0; i < n; ++i) dst[i] = apply_unary(K, p, src[i]);
+    });
 }
 
 template <typename T>
 void unary_backward(UnaryKind kind, const UnaryParams& p, const T* src, const T* out,
                     const T* grad_out, T* dst, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) {
-        dst[i] = grad_out[i] * unary_derivative(kind, p, src[i], out[i]);
-    }
+    with_unary_kind(kind, [&](auto tag) {
+        constexpr UnaryKind K = decltype(tag)::value;
+        for (std::int64_t i = 0; i < n; ++i) {
+            dst[i] = grad_out[i] * unary_derivative(K, p, src[i], out[i]);
+        }
+    });
 }
 
 template <typename T>
