@@ -162,8 +162,10 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
         std::vector<Tensor> in_grads = it->backward(grad_out);
         TFC_ASSERT(in_grads.size() == it->inputs.size());
         for (std::size_t i = 0; i < in_grads.size(); ++i) {
-            if (!in_grads[i].defined()) continue;
             const Tensor& in = it->inputs[i];
+            // Only tensors this tape watches (or derived from watched ones) get gradients; a
+            // constant operand of a recorded op stays unconnected, as in TF.
+            if (!in_grads[i].defined() || !watched_by(in, state_->mark)) continue;
             TFC_ASSERT(in_grads[i].shape() == in.shape());
             auto [slot, inserted] = grads.try_emplace(in.impl(), in_grads[i]);
             if (!inserted) slot->second = ops::add(slot->second, in_grads[i]);

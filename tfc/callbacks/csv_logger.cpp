@@ -1,7 +1,6 @@
 #include "tfc/callbacks/csv_logger.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <utility>
 
 #include "tfc/callbacks/python_format.h"
@@ -43,8 +42,7 @@ void CSVLogger::on_train_begin(Logs& logs) {
     file_.open(filename_, mode);
     TFC_CHECK(file_.is_open(), kWhere, "Cannot open the log file", filename_, "a writable path",
               "check that the folder exists and is writable");
-    keys_.clear();
-    keys_known_ = false;
+    // As in Keras, the columns chosen in the first fit() stay for later fit() calls.
     header_written_ = false;
 }
 

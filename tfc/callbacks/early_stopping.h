@@ -26,7 +26,7 @@ struct EarlyStoppingOptions {
     int verbose = 0;  // 1: prints when stopping and restoring
     // "auto": "max" when monitor ends with "acc", "accuracy" or "auc", else "min".
     std::string mode = "auto";
-    std::optional<double> baseline;
+    std::optional<double> baseline{};
     bool restore_best_weights = false;
     int start_from_epoch = 0;  // epochs before this one are not monitored
 };

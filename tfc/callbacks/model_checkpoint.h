@@ -34,7 +34,7 @@ struct ModelCheckpointOptions {
     std::string mode = "auto";
     SaveFreq save_freq = "epoch";
     // Initial "best" value for save_best_only: only better values are saved.
-    std::optional<double> initial_value_threshold;
+    std::optional<double> initial_value_threshold{};
 };
 
 class ModelCheckpoint : public Callback {

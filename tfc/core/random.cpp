@@ -1,6 +1,7 @@
 #include "tfc/core/random.h"
 
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "tfc/core/error.h"
@@ -96,7 +97,7 @@ Tensor random_uniform(const Shape& shape, double lo, double hi, DType dtype) {
     }
     // [lo, hi) must also hold after rounding to float32 (rounding can land exactly on hi).
     const float hi_f = static_cast<float>(hi);
-    const float below = std::nextafter(hi_f, static_cast<float>(lo));
+    const float below = std::nextafter(hi_f, -std::numeric_limits<float>::infinity());
     return fill_random(shape, dtype, [&] {
         const float v = static_cast<float>(g.uniform(lo, hi));
         return static_cast<double>(v < hi_f ? v : below);

@@ -167,6 +167,9 @@ public:
     InitializerRef(const char* name);                  // NOLINT(runtime/explicit)
     InitializerRef(const std::string& name);           // NOLINT(runtime/explicit)
     InitializerRef(InitializerPtr init);               // NOLINT(runtime/explicit)
+    template <typename I, typename = std::enable_if_t<std::is_base_of_v<Initializer, I>>>
+    InitializerRef(std::shared_ptr<I> init)  // NOLINT(runtime/explicit)
+        : InitializerRef(InitializerPtr(std::move(init))) {}
     template <typename I,
               typename = std::enable_if_t<std::is_base_of_v<Initializer, std::decay_t<I>>>>
     InitializerRef(I&& init)  // NOLINT(runtime/explicit)

@@ -10,8 +10,8 @@
 namespace tfc {
 
 struct ActivationOptions {
-    Shape input_shape;
-    std::string name;  // default "activation", "activation_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "activation", "activation_1", ...
 };
 
 class Activation : public Layer {

@@ -17,8 +17,8 @@ struct DenseOptions {
     bool use_bias = true;
     InitializerRef kernel_initializer = "glorot_uniform";
     InitializerRef bias_initializer = "zeros";
-    Shape input_shape;  // without the batch dimension, as Keras's input_shape=
-    std::string name;   // default "dense", "dense_1", ...
+    Shape input_shape{};  // without the batch dimension, as Keras's input_shape=
+    std::string name{};   // default "dense", "dense_1", ...
 };
 
 class Dense : public Layer {

@@ -16,9 +16,9 @@ namespace tfc {
 struct DropoutOptions {
     // With a seed the layer owns a generator, so its sequence of masks is reproducible; without
     // one it draws from the global generator (set_random_seed).
-    std::optional<std::uint64_t> seed;
-    Shape input_shape;
-    std::string name;  // default "dropout", "dropout_1", ...
+    std::optional<std::uint64_t> seed{};
+    Shape input_shape{};
+    std::string name{};  // default "dropout", "dropout_1", ...
 };
 
 class Dropout : public Layer {

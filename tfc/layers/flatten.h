@@ -9,8 +9,8 @@
 namespace tfc {
 
 struct FlattenOptions {
-    Shape input_shape;  // e.g. {28, 28}
-    std::string name;   // default "flatten", "flatten_1", ...
+    Shape input_shape{};  // e.g. {28, 28}
+    std::string name{};   // default "flatten", "flatten_1", ...
 };
 
 class Flatten : public Layer {

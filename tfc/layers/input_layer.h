@@ -12,8 +12,8 @@
 namespace tfc {
 
 struct InputLayerOptions {
-    Shape input_shape;  // without the batch dimension; -1 for a variable-size axis
-    std::string name;   // default "input_1", "input_2", ... (Keras counts inputs from 1)
+    Shape input_shape{};  // without the batch dimension; -1 for a variable-size axis
+    std::string name{};   // default "input_1", "input_2", ... (Keras counts inputs from 1)
 };
 
 class InputLayer : public Layer {

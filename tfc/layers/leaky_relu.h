@@ -10,8 +10,8 @@ namespace tfc {
 
 struct LeakyReLUOptions {
     double alpha = 0.3;
-    Shape input_shape;
-    std::string name;  // default "leaky_re_lu", "leaky_re_lu_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "leaky_re_lu", "leaky_re_lu_1", ...
 };
 
 class LeakyReLU : public Layer {

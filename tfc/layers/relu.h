@@ -12,11 +12,11 @@
 namespace tfc {
 
 struct ReLUOptions {
-    std::optional<double> max_value;  // none = unbounded
+    std::optional<double> max_value{};  // none = unbounded
     double negative_slope = 0.0;
     double threshold = 0.0;
-    Shape input_shape;
-    std::string name;  // default "re_lu", "re_lu_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "re_lu", "re_lu_1", ...
 };
 
 class ReLU : public Layer {

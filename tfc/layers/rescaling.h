@@ -11,8 +11,8 @@ namespace tfc {
 
 struct RescalingOptions {
     double offset = 0.0;
-    Shape input_shape;
-    std::string name;  // default "rescaling", "rescaling_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "rescaling", "rescaling_1", ...
 };
 
 class Rescaling : public Layer {

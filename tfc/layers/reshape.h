@@ -10,8 +10,8 @@
 namespace tfc {
 
 struct ReshapeOptions {
-    Shape input_shape;
-    std::string name;  // default "reshape", "reshape_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "reshape", "reshape_1", ...
 };
 
 class Reshape : public Layer {

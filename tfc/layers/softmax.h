@@ -11,8 +11,8 @@ namespace tfc {
 
 struct SoftmaxOptions {
     int axis = -1;
-    Shape input_shape;
-    std::string name;  // default "softmax", "softmax_1", ...
+    Shape input_shape{};
+    std::string name{};  // default "softmax", "softmax_1", ...
 };
 
 class Softmax : public Layer {

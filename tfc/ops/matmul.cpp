@@ -78,8 +78,10 @@ Tensor dense(const Tensor& x, const Tensor& kernel, const Tensor& bias) {
               "input last dimension " + std::to_string(kernel.dim(0)),
               "feed inputs whose last axis has the size the layer was built for, or rebuild it");
     const std::int64_t in = kernel.dim(0), units = kernel.dim(1);
-    const std::int64_t rows = x.size() / std::max<std::int64_t>(in, 1);
+    std::int64_t rows = 1;  // product of the leading dims (x.size() / in fails for in == 0)
+    for (int i = 0; i + 1 < x.rank(); ++i) rows *= x.dim(i);
     if (bias.defined()) {
+        detail::check_same_dtype(x, bias, "Dense");
         TFC_CHECK(bias.rank() == 1 && bias.dim(0) == units, "Dense", "bias shape does not match",
                   shape_str(bias.shape()), "(" + std::to_string(units) + ",)",
                   "give the bias one value per unit");

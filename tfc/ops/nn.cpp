@@ -54,6 +54,8 @@ Tensor softmax_impl(const char* name, const Tensor& x, int axis, bool log) {
 void check_logits_pair(const Tensor& labels, const Tensor& logits, const char* where) {
     detail::check_floating(logits, where);
     detail::check_defined(labels, where);
+    TFC_CHECK(logits.rank() >= 1, where, "logits need a class axis", shape_str(logits.shape()),
+              "rank >= 1", "pass logits of shape (batch, classes)");
     TFC_CHECK(labels.shape() == logits.shape(), where, "labels and logits shapes differ",
               shape_str(labels.shape()) + " vs " + shape_str(logits.shape()), "equal shapes",
               "one-hot encode integer labels, or use the sparse variant");
@@ -90,12 +92,20 @@ Tensor softmax_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
         autograd::NoGradGuard ng;
         loss = neg(sum(mul(y, lsm), {-1}));
     }
-    if (autograd::should_record({&logits})) {
-        autograd::record(where, {logits}, loss, [y, lsm](const Tensor& g) {
-            // d/dz = g * (softmax(z) * sum(y) - y)
+    // Labels get a gradient too (-log_softmax(z) * g, as in TF), when they are floating.
+    const bool labels_diff = labels.dtype() == logits.dtype();
+    if (autograd::should_record({&logits, labels_diff ? &labels : nullptr})) {
+        std::vector<Tensor> inputs{logits};
+        if (labels_diff) inputs.push_back(labels);
+        autograd::record(where, inputs, loss, [y, lsm, labels_diff](const Tensor& g) {
+            // d/dz = g * (softmax(z) * sum(y) - y): the exact derivative, which is TF's
+            // softmax - y whenever each row of y sums to 1.
+            const Tensor ge = expand_dims(g, -1);
             Tensor sy = sum(y, {-1}, true);
             Tensor d = sub(mul(exp(lsm), sy), y);
-            return std::vector<Tensor>{mul(d, expand_dims(g, -1))};
+            std::vector<Tensor> grads{mul(d, ge)};
+            if (labels_diff) grads.push_back(neg(mul(lsm, ge)));
+            return grads;
         });
     }
     return loss;
@@ -110,7 +120,9 @@ Tensor sparse_softmax_cross_entropy_with_logits(const Tensor& labels, const Tens
               "labels " + shape_str(labels.shape()) + ", logits " + shape_str(logits.shape()),
               "one integer label per row of logits",
               "pass class ids of shape (batch,) or (batch, 1)");
-    Tensor oh = one_hot(labels.reshaped({labels.size()}), logits.dim(-1), logits.dtype())
+    // Keras passes class ids as floats as often as ints; cast like tf.cast (truncation).
+    Tensor ids = is_floating(labels.dtype()) ? labels.astype(DType::int64) : labels;
+    Tensor oh = one_hot(ids.reshaped({ids.size()}), logits.dim(-1), logits.dtype())
                     .reshaped(logits.shape());
     return softmax_cross_entropy_with_logits(oh, logits);
 }
@@ -125,9 +137,14 @@ Tensor sigmoid_cross_entropy_with_logits(const Tensor& labels, const Tensor& log
         autograd::NoGradGuard ng;
         loss = add(sub(relu(logits), mul(logits, y)), softplus(neg(abs(logits))));
     }
-    if (autograd::should_record({&logits})) {
-        autograd::record(where, {logits}, loss, [y, logits](const Tensor& g) {
-            return std::vector<Tensor>{mul(g, sub(sigmoid(logits), y))};
+    const bool labels_diff = labels.dtype() == logits.dtype();
+    if (autograd::should_record({&logits, labels_diff ? &labels : nullptr})) {
+        std::vector<Tensor> inputs{logits};
+        if (labels_diff) inputs.push_back(labels);
+        autograd::record(where, inputs, loss, [y, logits, labels_diff](const Tensor& g) {
+            std::vector<Tensor> grads{mul(g, sub(sigmoid(logits), y))};
+            if (labels_diff) grads.push_back(neg(mul(g, logits)));  // d/dy = -z
+            return grads;
         });
     }
     return loss;

@@ -1,12 +1,23 @@
 // Shape and indexing ops: reshape, transpose, expand_dims, squeeze, slice, concat, gather,
 // take_rows, one_hot, cast, stop_gradient.
+#include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <string>
 
 #include "tfc/ops/op_impl.h"
 #include "tfc/ops/ops.h"
 
 namespace tfc::ops {
+
+namespace {
+// A reshape target as written by the user: -1 stays -1 (shape_str would print None).
+std::string target_str(const Shape& s) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + (s.size() == 1 ? ",)" : ")");
+}
+}  // namespace
 
 Tensor reshape(const Tensor& x, const Shape& shape_in) {
     detail::check_defined(x, "reshape");
@@ -16,15 +27,18 @@ Tensor reshape(const Tensor& x, const Shape& shape_in) {
     for (int i = 0; i < static_cast<int>(shape.size()); ++i) {
         if (shape[i] == -1) {
             TFC_CHECK(unknown < 0, "reshape", "more than one -1 in the target shape",
-                      shape_str(shape_in), "at most one -1", "spell out all but one dimension");
+                      target_str(shape_in), "at most one -1", "spell out all but one dimension");
             unknown = i;
         } else {
+            TFC_CHECK(shape[i] >= 0, "reshape", "negative dimension in the target shape",
+                      target_str(shape_in), "non-negative sizes and at most one -1",
+                      "use -1 for the one dimension to infer");
             known *= shape[i];
         }
     }
     if (unknown >= 0) {
         TFC_CHECK(known > 0 && x.size() % known == 0, "reshape", "cannot infer the -1 dimension",
-                  shape_str(x.shape()) + " -> " + shape_str(shape_in),
+                  shape_str(x.shape()) + " -> " + target_str(shape_in),
                   "a size divisible by " + std::to_string(known),
                   "choose a target shape compatible with " + std::to_string(x.size()) + " elements");
         shape[unknown] = x.size() / known;
@@ -37,6 +51,76 @@ Tensor reshape(const Tensor& x, const Shape& shape_in) {
     }
     return out;
 }
+
+namespace {
+
+// dst[i0.., i_{r-1}] = src[.. permuted ..]. Axes the permutation leaves in place at the end are
+// merged into one contiguous block that is copied as a whole; otherwise the innermost output
+// axis is a strided gather with a typed element copy.
+template <typename E>
+void transpose_typed(const E* src, const Shape& in_shape, const std::vector<int>& perm, E* dst) {
+    const int r = static_cast<int>(perm.size());
+    const auto in_st = strides_of(in_shape);
+    // Trailing axes with perm[d] == d form a contiguous block of `block` elements.
+    int keep = r;
+    std::int64_t block = 1;
+    while (keep > 0 && perm[keep - 1] == keep - 1) {
+        --keep;
+        block *= in_shape[keep];
+    }
+    if (keep == 0) {
+        std::copy(src, src + block, dst);
+        return;
+    }
+    // Walk the output axes [0, keep) with an odometer; the innermost one is a strided loop.
+    const int last = keep - 1;
+    const std::int64_t inner = in_shape[perm[last]];
+    const std::int64_t inner_st = in_st[perm[last]];
+    std::int64_t outer = 1;
+    for (int d = 0; d < last; ++d) outer *= in_shape[perm[d]];
+    std::vector<std::int64_t> idx(last > 0 ? last : 0, 0);
+    std::int64_t off = 0;
+    E* out = dst;
+    for (std::int64_t o = 0; o < outer; ++o) {
+        const E* s = src + off;
+        if (block == 1) {
+            for (std::int64_t i = 0; i < inner; ++i) out[i] = s[i * inner_st];
+            out += inner;
+        } else {
+            for (std::int64_t i = 0; i < inner; ++i, out += block) {
+                std::copy(s + i * inner_st, s + i * inner_st + block, out);
+            }
+        }
+        for (int d = last - 1; d >= 0; --d) {
+            ++idx[d];
+            off += in_st[perm[d]];
+            if (idx[d] < in_shape[perm[d]]) break;
+            off -= in_st[perm[d]] * idx[d];
+            idx[d] = 0;
+        }
+    }
+}
+
+void transpose_copy(const void* src, const Shape& in_shape, const std::vector<int>& perm,
+                    void* dst, std::size_t elem_size) {
+    switch (elem_size) {
+        case 1:
+            transpose_typed(static_cast<const std::uint8_t*>(src), in_shape, perm,
+                            static_cast<std::uint8_t*>(dst));
+            return;
+        case 4:
+            transpose_typed(static_cast<const std::uint32_t*>(src), in_shape, perm,
+                            static_cast<std::uint32_t*>(dst));
+            return;
+        case 8:
+            transpose_typed(static_cast<const std::uint64_t*>(src), in_shape, perm,
+                            static_cast<std::uint64_t*>(dst));
+            return;
+        default: TFC_ASSERT(false && "unsupported element size");
+    }
+}
+
+}  // namespace
 
 Tensor transpose(const Tensor& x, std::vector<int> perm) {
     detail::check_defined(x, "transpose");
@@ -56,22 +140,8 @@ Tensor transpose(const Tensor& x, std::vector<int> perm) {
     Shape out_shape(r);
     for (int i = 0; i < r; ++i) out_shape[i] = x.shape()[perm[i]];
     Tensor out = Tensor::empty(out_shape, x.dtype());
-    const auto in_st = strides_of(x.shape());
-    const std::size_t es = dtype_size(x.dtype());
-    const auto* src = static_cast<const unsigned char*>(x.raw_data());
-    auto* dst = static_cast<unsigned char*>(out.raw_data());
-    std::vector<std::int64_t> idx(r, 0);
-    std::int64_t off = 0;
-    const std::int64_t n = out.size();
-    for (std::int64_t i = 0; i < n; ++i) {
-        std::memcpy(dst + i * es, src + off * es, es);
-        for (int d = r - 1; d >= 0; --d) {
-            ++idx[d];
-            off += in_st[perm[d]];
-            if (idx[d] < out_shape[d]) break;
-            off -= in_st[perm[d]] * idx[d];
-            idx[d] = 0;
-        }
+    if (out.size() > 0) {
+        transpose_copy(x.raw_data(), x.shape(), perm, out.raw_data(), dtype_size(x.dtype()));
     }
     if (autograd::should_record({&x})) {
         std::vector<int> inv(r);
@@ -201,19 +271,24 @@ Tensor concat(const std::vector<Tensor>& xs, int axis) {
 
 namespace {
 std::vector<std::int64_t> read_indices(const Tensor& indices, std::int64_t limit,
-                                       const char* where) {
+                                       const char* where, const char* fix) {
     TFC_CHECK(indices.dtype() == DType::int32 || indices.dtype() == DType::int64 ||
                   indices.dtype() == DType::uint8,
               where, "indices must be integers", dtype_name(indices.dtype()), "int32 or int64",
               "cast the indices, e.g. ops::cast(ids, DType::int64)");
     std::vector<std::int64_t> out(indices.size());
-    for (std::int64_t i = 0; i < indices.size(); ++i) {
-        const double v = indices.at(i);
-        TFC_CHECK(v >= 0 && v < static_cast<double>(limit), where, "index out of range",
-                  std::to_string(static_cast<std::int64_t>(v)) + " at position " + std::to_string(i),
-                  "an index in [0, " + std::to_string(limit) + ")",
-                  "check the data; for Embedding, input_dim must exceed the largest id");
-        out[i] = static_cast<std::int64_t>(v);
+    auto read = [&](auto tag) {
+        using T = decltype(tag);
+        const T* p = static_cast<const T*>(indices.raw_data());
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::int64_t>(p[i]);
+    };
+    if (indices.dtype() == DType::int32) read(std::int32_t{});
+    else if (indices.dtype() == DType::int64) read(std::int64_t{});
+    else read(std::uint8_t{});
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        TFC_CHECK(out[i] >= 0 && out[i] < limit, where, "index out of range",
+                  std::to_string(out[i]) + " at position " + std::to_string(i),
+                  "an index in [0, " + std::to_string(limit) + ")", fix);
     }
     return out;
 }
@@ -224,7 +299,9 @@ Tensor gather(const Tensor& params, const Tensor& indices) {
     detail::check_defined(indices, "gather");
     TFC_CHECK(params.rank() >= 1, "gather", "params must have rank >= 1", shape_str(params.shape()),
               "rank >= 1", "gather rows of a matrix or vector");
-    const auto idx = read_indices(indices, params.dim(0), "gather");
+    const auto idx = read_indices(indices, params.dim(0), "gather",
+                                  "check the data; for Embedding, input_dim must exceed the "
+                                  "largest id");
     Shape out_shape = indices.shape();
     out_shape.insert(out_shape.end(), params.shape().begin() + 1, params.shape().end());
     Tensor out = Tensor::empty(out_shape, params.dtype());
@@ -264,14 +341,22 @@ Tensor take_rows(const Tensor& x, const std::vector<std::int64_t>& rows) {
     const auto* src = static_cast<const unsigned char*>(x.raw_data());
     auto* dst = static_cast<unsigned char*>(out.raw_data());
     for (std::size_t i = 0; i < rows.size(); ++i) {
-        TFC_ASSERT(rows[i] >= 0 && rows[i] < x.dim(0));
+        TFC_CHECK(rows[i] >= 0 && rows[i] < x.dim(0), "take_rows", "row index out of range",
+                  std::to_string(rows[i]) + " at position " + std::to_string(i),
+                  "an index in [0, " + std::to_string(x.dim(0)) + ")",
+                  "pass row indices of the tensor's first axis");
         std::memcpy(dst + i * row_bytes, src + rows[i] * row_bytes, row_bytes);
     }
     return out;
 }
 
 Tensor one_hot(const Tensor& indices, std::int64_t depth, DType dtype) {
-    const auto idx = read_indices(indices, depth, "one_hot");
+    detail::check_defined(indices, "one_hot");
+    TFC_CHECK(depth >= 0, "one_hot", "depth must be non-negative", std::to_string(depth),
+              "depth >= 0", "pass the number of classes");
+    const auto idx = read_indices(indices, depth, "one_hot",
+                                  "class ids must lie in [0, depth); check the labels and the "
+                                  "number of classes");
     Shape s = indices.shape();
     s.push_back(depth);
     Tensor out = Tensor::zeros(s, DType::float64);

@@ -15,9 +15,9 @@ struct AdagradOptions {
     double learning_rate = 0.001;
     double initial_accumulator_value = 0.1;  // >= 0
     double epsilon = 1e-7;                   // >= 0
-    std::optional<double> clipnorm;
-    std::optional<double> clipvalue;
-    std::optional<double> global_clipnorm;
+    std::optional<double> clipnorm{};
+    std::optional<double> clipvalue{};
+    std::optional<double> global_clipnorm{};
 };
 
 class Adagrad : public Optimizer {

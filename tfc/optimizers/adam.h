@@ -20,9 +20,9 @@ struct AdamOptions {
     double beta_2 = 0.999;  // in [0, 1)
     double epsilon = 1e-7;  // >= 0
     bool amsgrad = false;
-    std::optional<double> clipnorm;
-    std::optional<double> clipvalue;
-    std::optional<double> global_clipnorm;
+    std::optional<double> clipnorm{};
+    std::optional<double> clipvalue{};
+    std::optional<double> global_clipnorm{};
 };
 
 class Adam : public Optimizer {

@@ -23,9 +23,9 @@ namespace tfc {
 // Every optimizer's options struct carries these three fields too, so designated initialisers
 // work: SGD({.learning_rate = 0.1, .clipnorm = 1.0}).
 struct ClipOptions {
-    std::optional<double> clipnorm;
-    std::optional<double> clipvalue;
-    std::optional<double> global_clipnorm;
+    std::optional<double> clipnorm{};
+    std::optional<double> clipvalue{};
+    std::optional<double> global_clipnorm{};
 };
 
 // The clip fields of any options struct (SGDOptions, AdamOptions, ...).
@@ -92,6 +92,9 @@ public:
     OptimizerRef(const char* name);         // NOLINT(runtime/explicit)
     OptimizerRef(const std::string& name);  // NOLINT(runtime/explicit)
     OptimizerRef(OptimizerPtr opt);         // NOLINT(runtime/explicit); throws when null
+    template <typename O, typename = std::enable_if_t<std::is_base_of_v<Optimizer, O>>>
+    OptimizerRef(std::shared_ptr<O> opt)  // NOLINT(runtime/explicit): std::make_shared<Adam>()
+        : OptimizerRef(OptimizerPtr(std::move(opt))) {}
     template <typename O,
               typename = std::enable_if_t<std::is_base_of_v<Optimizer, std::decay_t<O>>>>
     OptimizerRef(O&& opt)  // NOLINT(runtime/explicit)

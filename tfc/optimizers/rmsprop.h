@@ -19,9 +19,9 @@ struct RMSpropOptions {
     double momentum = 0.0;  // in [0, 1]
     double epsilon = 1e-7;  // >= 0
     bool centered = false;
-    std::optional<double> clipnorm;
-    std::optional<double> clipvalue;
-    std::optional<double> global_clipnorm;
+    std::optional<double> clipnorm{};
+    std::optional<double> clipvalue{};
+    std::optional<double> global_clipnorm{};
 };
 
 class RMSprop : public Optimizer {

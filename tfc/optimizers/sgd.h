@@ -15,9 +15,9 @@ struct SGDOptions {
     double learning_rate = 0.01;
     double momentum = 0.0;  // in [0, 1]
     bool nesterov = false;
-    std::optional<double> clipnorm;
-    std::optional<double> clipvalue;
-    std::optional<double> global_clipnorm;
+    std::optional<double> clipnorm{};
+    std::optional<double> clipvalue{};
+    std::optional<double> global_clipnorm{};
 };
 
 class SGD : public Optimizer {

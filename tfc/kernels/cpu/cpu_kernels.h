@@ -17,8 +17,9 @@ void matmul(const float* a, const float* b, const float* bias, float* dst, std::
             std::int64_t batch = 1);
 std::size_t matmul_cache_size();  // number of cached oneDNN primitives
 
-// Element-wise binary for the shapes the fast path covers: equal shapes, b scalar, a scalar,
-// or b broadcast along rows (b's shape is a suffix of a's). Returns false when not covered.
+// Element-wise arithmetic (add, sub, mul, div, maximum, minimum) with any NumPy broadcast;
+// dedicated loops for equal shapes, a scalar operand and a bias row. Returns false for the other
+// kinds (pow, comparisons), which run on the reference kernel.
 bool binary(BinaryKind kind, const float* a, const Shape& a_shape, const float* b,
             const Shape& b_shape, float* dst, const Shape& out_shape);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "tfc/kernels/broadcast_plan.h"
 #include "tfc/kernels/cpu/cpu_kernels.h"
 #include "tfc/kernels/ref/elementwise.h"
 
@@ -67,7 +68,34 @@ bool dispatch(const float* a, const Shape& as, const float* b, const Shape& bs, 
         map_rows(a, b, dst, n / nb, nb, op);
         return true;
     }
-    return false;
+    if (n == 0) return true;
+    // General broadcast, e.g. [N, C] op [N, 1]: one innermost row at a time.
+    const BroadcastPlan plan = plan_broadcast(os, {&as, &bs});
+    const std::int64_t len = plan.row_length(), rows = plan.num_rows();
+    const bool ca = plan.strides[0].back() != 0, cb = plan.strides[1].back() != 0;
+#pragma omp parallel for if (n >= kParallelMin) schedule(static)
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const auto off = plan.row_offsets(r);
+        const float* ar = a + off[0];
+        const float* br = b + off[1];
+        float* dr = dst + r * len;
+        if (ca && cb) {
+#pragma omp simd
+            for (std::int64_t c = 0; c < len; ++c) dr[c] = op(ar[c], br[c]);
+        } else if (ca) {
+            const float bv = br[0];
+#pragma omp simd
+            for (std::int64_t c = 0; c < len; ++c) dr[c] = op(ar[c], bv);
+        } else if (cb) {
+            const float av = ar[0];
+#pragma omp simd
+            for (std::int64_t c = 0; c < len; ++c) dr[c] = op(av, br[c]);
+        } else {
+            const float v = op(ar[0], br[0]);
+            for (std::int64_t c = 0; c < len; ++c) dr[c] = v;
+        }
+    }
+    return true;
 }
 
 float sigmoidf(float x) {
@@ -179,7 +207,28 @@ void reduce_axis(ReduceKind kind, const float* src, float* dst, std::int64_t out
         }
         return;
     }
-    ref::reduce_axis(kind, src, dst, outer, n, inner);
+    // max / min over rows: element-wise running extreme of row vectors (NaN propagates, as in
+    // the reference kernel).
+    const bool is_max = kind == ReduceKind::max;
+#pragma omp parallel for if (outer * n * inner >= kParallelMin) schedule(static)
+    for (std::int64_t o = 0; o < outer; ++o) {
+        float* d = dst + o * inner;
+        const float init = is_max ? -std::numeric_limits<float>::infinity()
+                                  : std::numeric_limits<float>::infinity();
+        for (std::int64_t j = 0; j < inner; ++j) d[j] = init;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const float* s = src + (o * n + i) * inner;
+            if (is_max) {
+                for (std::int64_t j = 0; j < inner; ++j) {
+                    d[j] = (s[j] > d[j] || std::isnan(s[j])) ? s[j] : d[j];
+                }
+            } else {
+                for (std::int64_t j = 0; j < inner; ++j) {
+                    d[j] = (s[j] < d[j] || std::isnan(s[j])) ? s[j] : d[j];
+                }
+            }
+        }
+    }
 }
 
 void softmax_rows(const float* src, float* dst, std::int64_t rows, std::int64_t cols, bool log) {

@@ -73,9 +73,9 @@ void matmul(const float* a, const float* b, const float* bias, float* dst, std::
             std::int64_t n, std::int64_t k, bool transpose_a, bool transpose_b, bool accumulate,
             std::int64_t batch) {
     if (m == 0 || n == 0) return;
-    if (k == 0) {
-        if (!accumulate) {
-            for (std::int64_t i = 0; i < batch * m * n; ++i) dst[i] = bias ? bias[i % n] : 0.0f;
+    if (k == 0) {  // empty product: dst = bias (+ dst)
+        for (std::int64_t i = 0; i < batch * m * n; ++i) {
+            dst[i] = (accumulate ? dst[i] : 0.0f) + (bias ? bias[i % n] : 0.0f);
         }
         return;
     }

@@ -133,11 +133,11 @@ TFC_ALWAYS_INLINE T unary_derivative(UnaryKind kind, const UnaryParams& p, T x, 
             return s + x * s * (T(1) - s);
         }
         case UnaryKind::leaky_relu: return x > 0 ? T(1) : T(p.alpha);
-        case UnaryKind::hard_sigmoid: {
-            const T z = T(0.2) * x + T(0.5);
-            // clip_by_value passes the gradient at the bounds too (Keras 2 backend.hard_sigmoid).
-            return (z >= 0 && z <= 1) ? T(0.2) : T(0);
-        }
+        case UnaryKind::hard_sigmoid:
+            // 0.2 x + 0.5 in [0, 1], bounds included (clip_by_value passes the gradient there;
+            // Keras 2 backend.hard_sigmoid). Tested on x so that FMA contraction cannot move the
+            // bounds.
+            return (x >= T(-2.5) && x <= T(2.5)) ? T(0.2) : T(0);
         case UnaryKind::clip: return (x >= T(p.lo) && x <= T(p.hi)) ? T(1) : T(0);
     }
     return T(0);

@@ -1,0 +1,229 @@
+// Fast float32 kernels (kernels/cpu, oneDNN) against the reference kernels (kernels/ref), run
+// on the same float32 inputs. Tolerances are relative to float32 rounding: a few ulps for
+// element-wise work, sqrt(k) * eps * sum|a||b| for dot products.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "tfc/core/random.h"
+#include "tfc/kernels/cpu/cpu_kernels.h"
+#include "tfc/kernels/ref/broadcast.h"
+#include "tfc/kernels/ref/elementwise.h"
+
+namespace tfc::kernels {
+namespace {
+
+constexpr float kEps = std::numeric_limits<float>::epsilon();
+
+std::vector<float> random_vec(std::int64_t n, double lo, double hi, std::uint64_t seed) {
+    Generator g(seed);
+    std::vector<float> v(n);
+    for (auto& x : v) x = static_cast<float>(g.uniform(lo, hi));
+    return v;
+}
+
+// ---- matmul ----
+
+struct MatmulCase {
+    std::int64_t m, n, k, batch;
+};
+
+void check_matmul(const MatmulCase& c, bool ta, bool tb, bool with_bias, bool acc) {
+    const auto a = random_vec(c.batch * c.m * c.k, -1, 1, 1);
+    const auto b = random_vec(c.batch * c.k * c.n, -1, 1, 2);
+    const auto bias = random_vec(c.n, -1, 1, 3);
+    const auto init = random_vec(c.batch * c.m * c.n, -1, 1, 4);
+    std::vector<float> fast = init, ref = init;
+    cpu::matmul(a.data(), b.data(), with_bias ? bias.data() : nullptr, fast.data(), c.m, c.n, c.k,
+                ta, tb, acc, c.batch);
+    for (std::int64_t i = 0; i < c.batch; ++i) {
+        float* r = ref.data() + i * c.m * c.n;
+        // Reference: dst = (acc ? dst : 0) + A.B + bias, with the bias added by hand.
+        std::vector<float> prod(c.m * c.n);
+        ref::matmul(a.data() + i * c.m * c.k, b.data() + i * c.k * c.n, prod.data(), c.m, c.n,
+                    c.k, ta, tb, false);
+        for (std::int64_t j = 0; j < c.m * c.n; ++j) {
+            r[j] = (acc ? r[j] : 0.0f) + prod[j] + (with_bias ? bias[j % c.n] : 0.0f);
+        }
+    }
+    // |a|,|b| <= 1, so each dot product's magnitude bound is k; add 3 for bias and accumulate.
+    const float tol = 4 * kEps * (static_cast<float>(c.k) + 3) + 1e-7f;
+    for (std::size_t j = 0; j < fast.size(); ++j) {
+        ASSERT_NEAR(fast[j], ref[j], tol) << "m" << c.m << " n" << c.n << " k" << c.k << " batch "
+                                          << c.batch << " ta " << ta << " tb " << tb << " bias "
+                                          << with_bias << " acc " << acc << " at " << j;
+    }
+}
+
+TEST(CpuVsRef, MatmulAllVariants) {
+    const MatmulCase cases[] = {{1, 1, 1, 1}, {33, 17, 65, 1}, {4, 5, 0, 1}, {7, 3, 9, 3},
+                                {64, 64, 64, 1}, {1, 100, 7, 2}, {0, 3, 4, 1}};
+    for (const auto& c : cases) {
+        for (bool ta : {false, true}) {
+            for (bool tb : {false, true}) {
+                for (bool bias : {false, true}) {
+                    for (bool acc : {false, true}) check_matmul(c, ta, tb, bias, acc);
+                }
+            }
+        }
+    }
+}
+
+TEST(CpuVsRef, MatmulPrimitiveCacheIsReused) {
+    const auto a = random_vec(6, -1, 1, 5);
+    std::vector<float> d(4);
+    cpu::matmul(a.data(), a.data(), nullptr, d.data(), 2, 2, 3, false, true, false);
+    const std::size_t n = cpu::matmul_cache_size();
+    for (int i = 0; i < 5; ++i) {
+        cpu::matmul(a.data(), a.data(), nullptr, d.data(), 2, 2, 3, false, true, false);
+    }
+    EXPECT_EQ(cpu::matmul_cache_size(), n);
+}
+
+// ---- binary ----
+
+TEST(CpuVsRef, BinaryEveryFastPathAndGeneralBroadcast) {
+    struct Case {
+        Shape a, b;
+    };
+    const Case cases[] = {
+        {{1000}, {1000}},         {{40000}, {40000}},     {{7, 9}, {}},
+        {{}, {7, 9}},             {{5, 6, 7}, {6, 7}},    {{300, 200}, {200}},
+        {{8, 1}, {8, 5}},         {{8, 5}, {8, 1}},       {{4, 1, 6}, {1, 3, 1}},
+        {{3, 1}, {1, 4}},         {{2, 3, 4, 5}, {3, 1, 5}}, {{1}, {2, 1}},
+        {{400, 100}, {400, 1}},   {{0, 3}, {3}},          {{2, 1, 1}, {1, 1, 1}},
+    };
+    const BinaryKind kinds[] = {BinaryKind::add, BinaryKind::sub, BinaryKind::mul, BinaryKind::div,
+                                BinaryKind::maximum, BinaryKind::minimum};
+    std::uint64_t seed = 10;
+    for (const auto& c : cases) {
+        const Shape out = broadcast_shapes(c.a, c.b, "test");
+        const auto a = random_vec(num_elements(c.a), -2, 2, seed++);
+        const auto b = random_vec(num_elements(c.b), 0.5, 2, seed++);
+        for (BinaryKind k : kinds) {
+            std::vector<float> fast(num_elements(out), -7.0f), ref(num_elements(out), -9.0f);
+            ASSERT_TRUE(cpu::binary(k, a.data(), c.a, b.data(), c.b, fast.data(), out));
+            ref::binary(k, a.data(), c.a, b.data(), c.b, ref.data(), out);
+            for (std::size_t i = 0; i < fast.size(); ++i) {
+                ASSERT_NEAR(fast[i], ref[i], 2 * kEps * std::fabs(ref[i]))
+                    << shape_str(c.a) << " op " << shape_str(c.b) << " kind "
+                    << static_cast<int>(k) << " at " << i;
+            }
+        }
+    }
+    std::vector<float> dst(1);
+    EXPECT_FALSE(cpu::binary(BinaryKind::pow, dst.data(), {1}, dst.data(), {1}, dst.data(), {1}));
+}
+
+// ---- unary ----
+
+TEST(CpuVsRef, UnaryAndBackwardEveryKindBothSidesOfTheThreadThreshold) {
+    const UnaryKind kinds[] = {
+        UnaryKind::neg,        UnaryKind::abs,       UnaryKind::exp,       UnaryKind::log,
+        UnaryKind::sqrt,       UnaryKind::square,    UnaryKind::sign,      UnaryKind::relu,
+        UnaryKind::sigmoid,    UnaryKind::tanh,      UnaryKind::elu,       UnaryKind::selu,
+        UnaryKind::softplus,   UnaryKind::softsign,  UnaryKind::gelu,      UnaryKind::gelu_tanh,
+        UnaryKind::swish,      UnaryKind::leaky_relu, UnaryKind::hard_sigmoid, UnaryKind::clip};
+    const UnaryParams p{0.3, -0.5, 0.8};
+    for (std::int64_t n : {1, 1000, 32767, 32768, 100003}) {
+        for (UnaryKind k : kinds) {
+            const bool pos = k == UnaryKind::log || k == UnaryKind::sqrt;
+            const auto x = random_vec(n, pos ? 0.01 : -6, 6, 20 + n);
+            const auto g = random_vec(n, -1, 1, 21 + n);
+            std::vector<float> yf(n), yr(n), df(n), dr(n);
+            cpu::unary(k, p, x.data(), yf.data(), n);
+            ref::unary(k, p, x.data(), yr.data(), n);
+            cpu::unary_backward(k, p, x.data(), yr.data(), g.data(), df.data(), n);
+            ref::unary_backward(k, p, x.data(), yr.data(), g.data(), dr.data(), n);
+            for (std::int64_t i = 0; i < n; ++i) {
+                ASSERT_NEAR(yf[i], yr[i], 4 * kEps * std::fabs(yr[i]) + 1e-30f)
+                    << "kind " << static_cast<int>(k) << " n " << n << " x " << x[i];
+                ASSERT_NEAR(df[i], dr[i], 4 * kEps * std::fabs(dr[i]) + 1e-30f)
+                    << "backward kind " << static_cast<int>(k) << " n " << n << " x " << x[i];
+            }
+        }
+    }
+}
+
+// ---- reductions ----
+
+TEST(CpuVsRef, ReduceAxis) {
+    struct Case {
+        std::int64_t outer, n, inner;
+    };
+    const Case cases[] = {{1, 1, 1},   {7, 13, 1},  {300, 200, 1}, {5, 9, 11},
+                          {3, 500, 40}, {1, 70000, 1}, {4, 0, 3},   {64, 64, 16}};
+    for (const auto& c : cases) {
+        const auto x = random_vec(c.outer * c.n * c.inner, -1, 1, 30 + c.n);
+        for (ReduceKind k : {ReduceKind::sum, ReduceKind::max, ReduceKind::min}) {
+            if (c.n == 0 && k != ReduceKind::sum) continue;
+            std::vector<float> f(c.outer * c.inner, 5.0f), r(c.outer * c.inner, 6.0f);
+            cpu::reduce_axis(k, x.data(), f.data(), c.outer, c.n, c.inner);
+            ref::reduce_axis(k, x.data(), r.data(), c.outer, c.n, c.inner);
+            // Summation order differs: bound by n * eps * max|x| (|x| <= 1).
+            const float tol = k == ReduceKind::sum ? 2 * kEps * static_cast<float>(c.n) : 0.0f;
+            for (std::size_t i = 0; i < f.size(); ++i) {
+                ASSERT_NEAR(f[i], r[i], tol) << "kind " << static_cast<int>(k) << " outer "
+                                             << c.outer << " n " << c.n << " inner " << c.inner;
+            }
+        }
+    }
+}
+
+TEST(CpuVsRef, SoftmaxRows) {
+    for (auto [rows, cols] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {3, 10}, {500, 100},
+                              {2, 40000}, {1000, 3}}) {
+        const auto x = random_vec(rows * cols, -20, 20, 40 + cols);
+        for (bool log : {false, true}) {
+            std::vector<float> f(rows * cols), r(rows * cols);
+            cpu::softmax_rows(x.data(), f.data(), rows, cols, log);
+            ref::softmax_rows(x.data(), r.data(), rows, cols, log);
+            for (std::size_t i = 0; i < f.size(); ++i) {
+                ASSERT_NEAR(f[i], r[i], 4 * kEps * std::fabs(r[i]) + 1e-30f);
+            }
+        }
+    }
+}
+
+// ---- broadcast copy kernels vs ref::binary (x + 0 broadcasts x) ----
+
+TEST(CpuVsRef, BroadcastCopyAndSelectMatchBinaryBroadcast) {
+    struct Case {
+        Shape c, a, b;
+    };
+    const Case cases[] = {{{2, 3}, {2, 3}, {2, 3}}, {{2, 1}, {3}, {}},
+                          {{1, 4, 1}, {2, 1, 3}, {4, 3}}, {{}, {5}, {5}},
+                          {{3, 1, 2}, {1, 2}, {3, 4, 1}}};
+    std::uint64_t seed = 50;
+    for (const auto& cs : cases) {
+        const Shape out = broadcast_shapes(broadcast_shapes(cs.c, cs.a, "t"), cs.b, "t");
+        const auto cf = random_vec(num_elements(cs.c), -1, 1, seed++);
+        std::vector<std::uint8_t> cond(cf.size());
+        for (std::size_t i = 0; i < cf.size(); ++i) cond[i] = cf[i] > 0;
+        const auto a = random_vec(num_elements(cs.a), -1, 1, seed++);
+        const auto b = random_vec(num_elements(cs.b), -1, 1, seed++);
+        const std::vector<float> zeros(num_elements(out), 0.0f);
+        const std::vector<std::uint8_t> zc(num_elements(out), 0);
+        std::vector<float> ab(zeros.size()), bb(zeros.size()), got(zeros.size()),
+            sel(zeros.size());
+        std::vector<std::uint8_t> cb(zeros.size());
+        ref::binary(BinaryKind::add, a.data(), cs.a, zeros.data(), out, ab.data(), out);
+        ref::binary(BinaryKind::add, b.data(), cs.b, zeros.data(), out, bb.data(), out);
+        ref::binary(BinaryKind::maximum, cond.data(), cs.c, zc.data(), out, cb.data(), out);
+        ref::broadcast_copy(a.data(), cs.a, got.data(), out, sizeof(float));
+        EXPECT_EQ(got, ab);
+        ref::select(cond.data(), cs.c, a.data(), cs.a, b.data(), cs.b, sel.data(), out,
+                    sizeof(float));
+        for (std::size_t i = 0; i < sel.size(); ++i) {
+            ASSERT_EQ(sel[i], cb[i] ? ab[i] : bb[i]) << i;
+        }
+        std::vector<double> a64(a.begin(), a.end()), got64(zeros.size());
+        ref::broadcast_copy(a64.data(), cs.a, got64.data(), out, sizeof(double));
+        for (std::size_t i = 0; i < got64.size(); ++i) ASSERT_EQ(got64[i], double(ab[i]));
+    }
+}
+
+}  // namespace
+}  // namespace tfc::kernels

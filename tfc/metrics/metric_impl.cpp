@@ -1,0 +1,56 @@
+#include "tfc/metrics/metric_impl.h"
+
+#include <algorithm>
+
+#include "tfc/core/error.h"
+
+namespace tfc::metrics::detail {
+namespace {
+
+bool one_trailing_unit(const Shape& shape, const Shape& target) {
+    return shape.size() == target.size() + 1 && shape.back() == 1 &&
+           std::equal(target.begin(), target.end(), shape.begin());
+}
+
+}  // namespace
+
+void check_inputs(const Tensor& y_true, const Tensor& y_pred, const char* where) {
+    TFC_CHECK(y_pred.defined() && y_true.defined(), where, "y_true or y_pred is undefined",
+              y_true.defined() ? "an empty y_pred" : "an empty y_true", "two tensors",
+              "pass the labels and the model's predictions");
+    TFC_CHECK(is_floating(y_pred.dtype()), where, "y_pred must be floating point",
+              dtype_name(y_pred.dtype()), "float32 or float64",
+              "pass the model's output, or cast it with ops::cast(y_pred, DType::float32)");
+    TFC_CHECK(y_pred.rank() >= 1, where, "y_pred needs a last (feature or class) axis",
+              "shape " + shape_str(y_pred.shape()), "rank >= 1, e.g. (batch, units)",
+              "reshape y_pred to (batch, 1) for one output per sample");
+}
+
+void check_dense_labels(const Tensor& y_true, const Tensor& y_pred, const char* where,
+                        const std::string& fix) {
+    check_inputs(y_true, y_pred, where);
+    const Shape& t = y_true.shape();
+    const Shape& p = y_pred.shape();
+    TFC_CHECK(t == p || one_trailing_unit(t, p) || one_trailing_unit(p, t), where,
+              "y_true and y_pred shapes differ",
+              "y_true " + shape_str(t) + ", y_pred " + shape_str(p), "the same shape", fix);
+}
+
+Shape per_sample_shape(const Tensor& y_pred) {
+    return Shape(y_pred.shape().begin(), y_pred.shape().end() - 1);
+}
+
+void check_sparse_labels(const Tensor& y_true, const Tensor& y_pred, const char* where) {
+    check_inputs(y_true, y_pred, where);
+    const Shape lead = per_sample_shape(y_pred);
+    Shape lead1 = lead;
+    lead1.push_back(1);
+    TFC_CHECK(y_true.shape() == lead || one_trailing_unit(y_true.shape(), lead), where,
+              "y_true must hold one class id per sample",
+              "y_true " + shape_str(y_true.shape()) + ", y_pred " + shape_str(y_pred.shape()),
+              "y_true of shape " + shape_str(lead) + " or " + shape_str(lead1),
+              "for one-hot labels use categorical_accuracy, or pass class ids (the argmax of "
+              "each one-hot row)");
+}
+
+}  // namespace tfc::metrics::detail
