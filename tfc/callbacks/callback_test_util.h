@@ -22,7 +22,7 @@ namespace tfc::testing {
 
 // One weight "w" of shape (1,), zero at start; the identity as its forward pass.
 class ScalarLayer : public Layer {
-public:
+  public:
     ScalarLayer() : Layer("scalar") {
         add_weight("w", {1}, Zeros());
         built_ = true;
@@ -33,14 +33,14 @@ public:
 
 // Never evaluated: the hook tests only need compile() to accept a loss.
 class UnusedLoss : public Loss {
-public:
+  public:
     std::string name() const override { return "unused"; }
     std::string class_name() const override { return "UnusedLoss"; }
     Tensor call(const Tensor& y_true, const Tensor& y_pred) const override { return y_pred; }
 };
 
 class ScalarModel : public Model {
-public:
+  public:
     explicit ScalarModel(double learning_rate = 0.01) : Model("scalar_model") {
         compile(OptimizerPtr(std::make_shared<SGD>(SGDOptions{.learning_rate = learning_rate})),
                 LossPtr(std::make_shared<UnusedLoss>()));
@@ -56,7 +56,7 @@ public:
     void set_w(double v) { set_weights({Tensor::from_vector(std::vector<float>{float(v)}, {1})}); }
     double w() const { return get_weights().at(0).at(0); }
 
-private:
+  private:
     LayerPtr layer_ = std::make_shared<ScalarLayer>();
 };
 
@@ -68,7 +68,7 @@ inline Logs make_logs(std::initializer_list<std::pair<std::string, double>> item
 
 // A fresh folder under the system temp dir, removed by the destructor.
 class TempDir {
-public:
+  public:
     explicit TempDir(const std::string& name)
         : path_(std::filesystem::temp_directory_path() /
                 ("tfc_callbacks_" + name + "_" + std::to_string(::getpid()))) {
@@ -82,7 +82,7 @@ public:
     std::string file(const std::string& name) const { return (path_ / name).string(); }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -67,13 +67,15 @@ void CSVLogger::write_row(const std::vector<std::string>& cells) {
 }
 
 void CSVLogger::on_epoch_end(int epoch, Logs& logs) {
-    TFC_CHECK(file_.is_open(), kWhere, "The log file is not open", "on_epoch_end before on_train_begin",
-              "on_train_begin first", "pass the callback to fit(), which calls the hooks in order");
+    TFC_CHECK(file_.is_open(), kWhere, "The log file is not open",
+              "on_epoch_end before on_train_begin", "on_train_begin first",
+              "pass the callback to fit(), which calls the hooks in order");
     if (!keys_known_) {
         for (const auto& [key, value] : logs.items()) keys_.push_back(key);
         std::sort(keys_.begin(), keys_.end());
-        const bool has_val = std::any_of(keys_.begin(), keys_.end(),
-                                         [](const std::string& k) { return k.rfind("val_", 0) == 0; });
+        const bool has_val = std::any_of(keys_.begin(), keys_.end(), [](const std::string& k) {
+            return k.rfind("val_", 0) == 0;
+        });
         if (!has_val) {
             const std::size_t n = keys_.size();
             for (std::size_t i = 0; i < n; ++i) keys_.push_back("val_" + keys_[i]);

@@ -22,7 +22,7 @@ struct CSVLoggerOptions {
 };
 
 class CSVLogger : public Callback {
-public:
+  public:
     explicit CSVLogger(std::string filename, CSVLoggerOptions options = {});
 
     void on_train_begin(Logs& logs) override;
@@ -33,7 +33,7 @@ public:
     // The value columns after "epoch"; empty until the first epoch ends.
     const std::vector<std::string>& keys() const { return keys_; }
 
-private:
+  private:
     void write_row(const std::vector<std::string>& cells);
 
     std::string filename_;

@@ -30,11 +30,14 @@ TEST(CSVLogger, HeaderIsEpochPlusSortedKeys) {
     CSVLogger cb(path);
     Logs empty;
     cb.on_train_begin(empty);
-    Logs e0 = make_logs({{"loss", 0.5}, {"accuracy", 0.75}, {"val_loss", 0.625}, {"val_accuracy", 0.5}});
+    Logs e0 =
+        make_logs({{"loss", 0.5}, {"accuracy", 0.75}, {"val_loss", 0.625}, {"val_accuracy", 0.5}});
     cb.on_epoch_end(0, e0);
     // Each row is flushed: the file is readable before training ends.
-    EXPECT_EQ(read_file(path), "epoch,accuracy,loss,val_accuracy,val_loss\r\n0,0.75,0.5,0.5,0.625\r\n");
-    Logs e1 = make_logs({{"loss", 0.1 + 0.2}, {"accuracy", 1e-5}, {"val_loss", 100.0}, {"val_accuracy", 1.0}});
+    EXPECT_EQ(read_file(path),
+              "epoch,accuracy,loss,val_accuracy,val_loss\r\n0,0.75,0.5,0.5,0.625\r\n");
+    Logs e1 = make_logs(
+        {{"loss", 0.1 + 0.2}, {"accuracy", 1e-5}, {"val_loss", 100.0}, {"val_accuracy", 1.0}});
     cb.on_epoch_end(1, e1);
     cb.on_train_end(empty);
     EXPECT_EQ(read_file(path),

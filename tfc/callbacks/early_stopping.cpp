@@ -13,7 +13,8 @@ namespace tfc {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -35,16 +36,17 @@ EarlyStopping::EarlyStopping(EarlyStoppingOptions options) : options_(std::move(
         max_mode_ = options_.mode == "max";
     }
     min_delta_ = max_mode_ ? std::abs(options_.min_delta) : -std::abs(options_.min_delta);
-    Logs unused;
-    on_train_begin(unused);
+    reset();
 }
 
 bool EarlyStopping::is_improvement(double value, double reference) const {
     return max_mode_ ? (value - min_delta_ > reference) : (value - min_delta_ < reference);
 }
 
-void EarlyStopping::on_train_begin(Logs& logs) {
-    // Reset so that one instance can be reused across fit() calls, as in Keras.
+// Called on every train begin, so that one instance can be reused across fit() calls (Keras).
+void EarlyStopping::on_train_begin(Logs& logs) { reset(); }
+
+void EarlyStopping::reset() {
     wait_ = 0;
     stopped_epoch_ = 0;
     best_ = max_mode_ ? -std::numeric_limits<double>::infinity()
@@ -57,9 +59,9 @@ void EarlyStopping::on_train_begin(Logs& logs) {
 void EarlyStopping::on_epoch_end(int epoch, Logs& logs) {
     const std::optional<double> current = logs.get(options_.monitor);
     if (!current) {
-        detail::warn("Early stopping conditioned on metric `" + options_.monitor +
-                     "` which is not available. Available metrics are: " +
-                     detail::joined_keys(logs));
+        detail::warn(
+            "Early stopping conditioned on metric `" + options_.monitor +
+            "` which is not available. Available metrics are: " + detail::joined_keys(logs));
         return;
     }
     if (epoch < options_.start_from_epoch) return;  // warm-up: not monitored

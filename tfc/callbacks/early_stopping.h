@@ -32,7 +32,7 @@ struct EarlyStoppingOptions {
 };
 
 class EarlyStopping : public Callback {
-public:
+  public:
     explicit EarlyStopping(EarlyStoppingOptions options = {});
 
     void on_train_begin(Logs& logs) override;
@@ -47,7 +47,8 @@ public:
     bool monitors_max() const { return max_mode_; }
     const EarlyStoppingOptions& options() const { return options_; }
 
-private:
+  private:
+    void reset();
     bool is_improvement(double value, double reference) const;
 
     EarlyStoppingOptions options_;

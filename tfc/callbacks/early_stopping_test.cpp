@@ -22,7 +22,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // What fit() does: train begin, then per epoch the weight w becomes the epoch index ("the state
 // after training epoch e") and the epoch ends with `key` = values[e]; stops when stop_training
 // is set. Returns the number of epochs run (len(history.history[key]) in Keras).
-int run(EarlyStopping& es, ScalarModel& model, const std::string& key,
+int run(EarlyStopping& es,
+        ScalarModel& model,
+        const std::string& key,
         const std::vector<double>& values) {
     es.set_model(&model);
     model.stop_training = false;

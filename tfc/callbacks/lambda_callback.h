@@ -32,7 +32,7 @@ struct LambdaCallbackOptions {
 };
 
 class LambdaCallback : public Callback {
-public:
+  public:
     explicit LambdaCallback(LambdaCallbackOptions functions = {});
 
     void on_train_begin(Logs& logs) override;
@@ -42,7 +42,7 @@ public:
     void on_train_batch_begin(std::int64_t batch, Logs& logs) override;
     void on_train_batch_end(std::int64_t batch, Logs& logs) override;
 
-private:
+  private:
     LambdaCallbackOptions fn_;
 };
 

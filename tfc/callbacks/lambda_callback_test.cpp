@@ -17,7 +17,9 @@ using testing::ScalarModel;
 TEST(LambdaCallback, CourseStopAtAccuracyIdiom) {
     ScalarModel model;
     // The course's "stop training when accuracy > 0.9" callback, in one line.
-    LambdaCallback cb({.on_epoch_end = [&](int e, Logs& logs) { if (logs.get("accuracy") > 0.9) model.stop_training = true; }});
+    LambdaCallback cb({.on_epoch_end = [&](int e, Logs& logs) {
+        if (logs.get("accuracy") > 0.9) model.stop_training = true;
+    }});
     cb.set_model(&model);
     Logs low = make_logs({{"loss", 0.5}, {"accuracy", 0.85}});
     cb.on_epoch_end(0, low);
@@ -33,13 +35,17 @@ TEST(LambdaCallback, CourseStopAtAccuracyIdiom) {
 TEST(LambdaCallback, CallsEachHookWithItsArguments) {
     std::vector<std::string> calls;
     LambdaCallback cb({
-        .on_epoch_begin = [&](int e, Logs&) { calls.push_back("epoch_begin " + std::to_string(e)); },
-        .on_epoch_end = [&](int e, Logs& logs) {
-            calls.push_back("epoch_end " + std::to_string(e));
-            logs.set("extra", 1.0);  // logs are writable, as Keras's dict
-        },
-        .on_batch_begin = [&](std::int64_t b, Logs&) { calls.push_back("batch_begin " + std::to_string(b)); },
-        .on_batch_end = [&](std::int64_t b, Logs&) { calls.push_back("batch_end " + std::to_string(b)); },
+        .on_epoch_begin = [&](int e,
+                              Logs&) { calls.push_back("epoch_begin " + std::to_string(e)); },
+        .on_epoch_end =
+            [&](int e, Logs& logs) {
+                calls.push_back("epoch_end " + std::to_string(e));
+                logs.set("extra", 1.0);  // logs are writable, as Keras's dict
+            },
+        .on_batch_begin = [&](std::int64_t b,
+                              Logs&) { calls.push_back("batch_begin " + std::to_string(b)); },
+        .on_batch_end = [&](std::int64_t b,
+                            Logs&) { calls.push_back("batch_end " + std::to_string(b)); },
         .on_train_begin = [&](Logs&) { calls.push_back("train_begin"); },
         .on_train_end = [&](Logs&) { calls.push_back("train_end"); },
     });
@@ -58,8 +64,9 @@ TEST(LambdaCallback, CallsEachHookWithItsArguments) {
 
 TEST(LambdaCallback, TrainBatchHooksTakePrecedence) {
     std::vector<std::string> calls;
-    LambdaCallback cb({.on_batch_end = [&](std::int64_t, Logs&) { calls.push_back("batch"); },
-                       .on_train_batch_end = [&](std::int64_t, Logs&) { calls.push_back("train"); }});
+    LambdaCallback cb(
+        {.on_batch_end = [&](std::int64_t, Logs&) { calls.push_back("batch"); },
+         .on_train_batch_end = [&](std::int64_t, Logs&) { calls.push_back("train"); }});
     Logs logs;
     cb.on_train_batch_end(0, logs);
     EXPECT_EQ(calls, (std::vector<std::string>{"train"}));

@@ -14,7 +14,7 @@
 namespace tfc {
 
 class LearningRateScheduler : public Callback {
-public:
+  public:
     using Schedule = std::function<double(int epoch, double lr)>;
     // Keras's older one-argument form, schedule(epoch).
     using EpochSchedule = std::function<double(int epoch)>;
@@ -26,7 +26,7 @@ public:
     void on_epoch_begin(int epoch, Logs& logs) override;
     void on_epoch_end(int epoch, Logs& logs) override;
 
-private:
+  private:
     Schedule schedule_;
     int verbose_ = 0;
 };

@@ -77,7 +77,8 @@ bool ModelCheckpoint::should_save_on_batch(std::int64_t batch) {
     return false;
 }
 
-std::string ModelCheckpoint::file_path(int epoch, std::optional<std::int64_t> batch,
+std::string ModelCheckpoint::file_path(int epoch,
+                                       std::optional<std::int64_t> batch,
                                        const Logs& logs) const {
     std::map<std::string, FormatValue> values;
     for (const auto& [key, value] : logs.items()) values[key] = value;
@@ -94,8 +95,9 @@ void ModelCheckpoint::save_model(int epoch, std::optional<std::int64_t> batch, c
     if (!dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
-        TFC_CHECK(!ec, kWhere, "Cannot create the checkpoint folder", dir.string() + ": " + ec.message(),
-                  "a writable folder", "check the path and its permissions");
+        TFC_CHECK(!ec, kWhere, "Cannot create the checkpoint folder",
+                  dir.string() + ": " + ec.message(), "a writable folder",
+                  "check the path and its permissions");
     }
     TFC_CHECK(!std::filesystem::is_directory(path), kWhere,
               "The checkpoint path is an existing folder", path, "a file path",
@@ -118,8 +120,8 @@ void ModelCheckpoint::save_model(int epoch, std::optional<std::int64_t> batch, c
         }
         if (options_.verbose > 0) {
             std::cout << "\nEpoch " << epoch + 1 << ": " << options_.monitor << " improved from "
-                      << fixed5(best_) << " to " << fixed5(*current) << ", saving model to "
-                      << path << std::endl;
+                      << fixed5(best_) << " to " << fixed5(*current) << ", saving model to " << path
+                      << std::endl;
         }
         best_ = *current;
     } else if (options_.verbose > 0) {

@@ -38,7 +38,7 @@ struct ModelCheckpointOptions {
 };
 
 class ModelCheckpoint : public Callback {
-public:
+  public:
     explicit ModelCheckpoint(std::string filepath, ModelCheckpointOptions options = {});
 
     void on_epoch_begin(int epoch, Logs& logs) override;
@@ -51,7 +51,7 @@ public:
     double best() const { return best_; }
     const ModelCheckpointOptions& options() const { return options_; }
 
-private:
+  private:
     bool should_save_on_batch(std::int64_t batch);
     void save_model(int epoch, std::optional<std::int64_t> batch, const Logs& logs);
     std::string file_path(int epoch, std::optional<std::int64_t> batch, const Logs& logs) const;

@@ -31,7 +31,9 @@ std::vector<std::string> files_in(const std::filesystem::path& dir) {
 }
 
 // One epoch per value: w = epoch index, then on_epoch_end with loss and `key`.
-void run(ModelCheckpoint& cb, ScalarModel& model, const std::string& key,
+void run(ModelCheckpoint& cb,
+         ScalarModel& model,
+         const std::string& key,
          const std::vector<double>& values) {
     cb.set_model(&model);
     Logs empty;
@@ -129,7 +131,8 @@ TEST(ModelCheckpoint, MissingPathKeyIsAnError) {
 TEST(ModelCheckpoint, SavesEveryNBatches) {
     // save_freq=2: batches seen since the last save, with the index restarting each epoch.
     // epoch 0 (1-based 1): b0 ->1, b1 ->2 save "1-2", b2 ->1, b3 ->2 save "1-4", b4 ->1
-    // epoch 1: b0 (index went back: +1) ->2 save "2-1", b1 ->1, b2 ->2 save "2-3", b3, b4 save "2-5"
+    // epoch 1: b0 (index went back: +1) ->2 save "2-1", b1 ->1, b2 ->2 save "2-3", b3, b4 save
+    // "2-5"
     TempDir dir("ckpt_batches");
     ScalarModel model;
     ModelCheckpoint cb(dir.file("b.{epoch}-{batch}.h5"), {.save_freq = 2});

@@ -74,14 +74,16 @@ std::string printf_double(char type, int precision, double value) {
     return out;
 }
 
-std::string format_value(const std::string& field, const std::string& spec_text,
-                         const FormatValue& value, const std::string& where) {
+std::string format_value(const std::string& field,
+                         const std::string& spec_text,
+                         const FormatValue& value,
+                         const std::string& where) {
     const Spec spec = parse_spec(field, spec_text, where);
     if (const auto* i = std::get_if<std::int64_t>(&value)) {
         if (spec.type == '\0' || spec.type == 'd') {
             TFC_CHECK(spec.precision < 0, where, "Precision is not allowed for an integer",
-                      "{" + field + ":" + spec_text + "}", "{" + field + ":d} or {" + field + ":02d}",
-                      "drop the '.N' part");
+                      "{" + field + ":" + spec_text + "}",
+                      "{" + field + ":d} or {" + field + ":02d}", "drop the '.N' part");
             return pad(std::to_string(*i), spec);
         }
         // Python converts an int to float for f/e/g.
@@ -182,10 +184,11 @@ std::string python_format(const std::string& pattern,
         const std::string name = body.substr(0, colon);
         const std::string spec = colon == std::string::npos ? "" : body.substr(colon + 1);
         const auto it = values.find(name);
-        TFC_CHECK(it != values.end(), where,
-                  "Failed to format the file path \"" + pattern + "\": no value named `" + name + "`",
-                  "the keys " + available_keys(values), "a placeholder naming one of them",
-                  "monitor a key that is in the logs (val_* keys need validation data)");
+        TFC_CHECK(
+            it != values.end(), where,
+            "Failed to format the file path \"" + pattern + "\": no value named `" + name + "`",
+            "the keys " + available_keys(values), "a placeholder naming one of them",
+            "monitor a key that is in the logs (val_* keys need validation data)");
         out += format_value(name, spec, it->second, where);
         i = close + 1;
     }

@@ -1,6 +1,6 @@
-// Python's str.format for the file names of ModelCheckpoint ("weights.{epoch:02d}-{val_loss:.2f}.h5")
-// and Python's float repr for CSVLogger and verbose messages, so that file names and CSV cells
-// are the ones Keras writes.
+// Python's str.format for the file names of ModelCheckpoint
+// ("weights.{epoch:02d}-{val_loss:.2f}.h5") and Python's float repr for CSVLogger and verbose
+// messages, so that file names and CSV cells are the ones Keras writes.
 #pragma once
 
 #include <cstdint>

@@ -43,12 +43,13 @@ TEST(PythonFormat, CheckpointPatterns) {
     EXPECT_EQ(python_format("weights.{epoch:02d}-{val_loss:.2f}.h5",
                             {{"epoch", std::int64_t{3}}, {"val_loss", 0.123456}}, w),
               "weights.03-0.12.h5");
-    EXPECT_EQ(python_format("w.{epoch}.{loss}.h5", {{"epoch", std::int64_t{12}}, {"loss", 0.25}}, w),
-              "w.12.0.25.h5");
-    EXPECT_EQ(python_format("m-{epoch:03d}-{acc:.4f}-{loss:.3e}-{loss:g}.h5",
-                            {{"epoch", std::int64_t{7}}, {"acc", 0.98765}, {"loss", 0.000123456}},
-                            w),
-              "m-007-0.9877-1.235e-04-0.000123456.h5");
+    EXPECT_EQ(
+        python_format("w.{epoch}.{loss}.h5", {{"epoch", std::int64_t{12}}, {"loss", 0.25}}, w),
+        "w.12.0.25.h5");
+    EXPECT_EQ(
+        python_format("m-{epoch:03d}-{acc:.4f}-{loss:.3e}-{loss:g}.h5",
+                      {{"epoch", std::int64_t{7}}, {"acc", 0.98765}, {"loss", 0.000123456}}, w),
+        "m-007-0.9877-1.235e-04-0.000123456.h5");
 }
 
 TEST(PythonFormat, WidthPaddingAndEscapes) {

@@ -51,9 +51,9 @@ void ReduceLROnPlateau::on_epoch_end(int epoch, Logs& logs) {
     logs.set("lr", optimizer.learning_rate());
     const std::optional<double> current = logs.get(options_.monitor);
     if (!current) {
-        detail::warn("Learning rate reduction is conditioned on metric `" + options_.monitor +
-                     "` which is not available. Available metrics are: " +
-                     detail::joined_keys(logs));
+        detail::warn(
+            "Learning rate reduction is conditioned on metric `" + options_.monitor +
+            "` which is not available. Available metrics are: " + detail::joined_keys(logs));
         return;
     }
     if (in_cooldown()) {

@@ -29,7 +29,7 @@ struct ReduceLROnPlateauOptions {
 };
 
 class ReduceLROnPlateau : public Callback {
-public:
+  public:
     explicit ReduceLROnPlateau(ReduceLROnPlateauOptions options = {});
 
     void on_train_begin(Logs& logs) override;
@@ -41,7 +41,7 @@ public:
     double best() const { return best_; }
     const ReduceLROnPlateauOptions& options() const { return options_; }
 
-private:
+  private:
     void reset();
     bool is_improvement(double current) const;
 

@@ -17,7 +17,9 @@ using testing::make_logs;
 using testing::ScalarModel;
 
 // Runs one epoch end per value; returns logs["lr"] of every epoch.
-std::vector<double> run(ReduceLROnPlateau& cb, ScalarModel& model, const std::string& key,
+std::vector<double> run(ReduceLROnPlateau& cb,
+                        ScalarModel& model,
+                        const std::string& key,
                         const std::vector<double>& values) {
     cb.set_model(&model);
     Logs empty;

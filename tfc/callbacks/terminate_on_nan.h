@@ -10,7 +10,7 @@
 namespace tfc {
 
 class TerminateOnNaN : public Callback {
-public:
+  public:
     void on_train_batch_end(std::int64_t batch, Logs& logs) override;
 };
 

@@ -27,9 +27,9 @@ TEST(TerminateOnNaN, FiniteLossKeepsTraining) {
 }
 
 TEST(TerminateOnNaN, NaNOrInfStops) {
-    for (double bad : {std::numeric_limits<double>::quiet_NaN(),
-                       std::numeric_limits<double>::infinity(),
-                       -std::numeric_limits<double>::infinity()}) {
+    for (double bad :
+         {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+          -std::numeric_limits<double>::infinity()}) {
         ScalarModel model;
         TerminateOnNaN cb;
         cb.set_model(&model);

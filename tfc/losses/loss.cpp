@@ -62,8 +62,8 @@ Tensor dense_labels(const Tensor& y_true, const Tensor& y_pred, const char* wher
 }
 
 Tensor conform_sample_weight(const Tensor& sample_weight, const Tensor& per, const char* where) {
-    const std::string expected = "a scalar or one weight per sample, shape " +
-                                 shape_str(per.shape());
+    const std::string expected =
+        "a scalar or one weight per sample, shape " + shape_str(per.shape());
     Tensor w = sample_weight;
     if (one_trailing_unit(w.shape(), per.shape()) || one_trailing_unit(per.shape(), w.shape())) {
         w = w.reshaped(per.shape());
@@ -83,8 +83,8 @@ Tensor Loss::operator()(const Tensor& y_true, const Tensor& y_pred,
     const std::int64_t n = per.size();
     if (sample_weight.defined()) {
         const std::string where = class_name();
-        per = ops::mul(per, losses::detail::conform_sample_weight(sample_weight, per,
-                                                                   where.c_str()));
+        per =
+            ops::mul(per, losses::detail::conform_sample_weight(sample_weight, per, where.c_str()));
     }
     // Keras divides with divide_no_nan: an empty batch gives 0.
     if (n == 0) return ops::mul(ops::sum(per), 0.0);

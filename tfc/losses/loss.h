@@ -37,8 +37,8 @@ LossPtr get_loss(const std::string& identifier);
 // Accepts "mse", a LossPtr, or a loss object by value: compile(..., loss = MeanSquaredError()).
 class LossRef {
 public:
-    LossRef(const char* name);          // NOLINT(runtime/explicit)
-    LossRef(const std::string& name);   // NOLINT(runtime/explicit)
+    LossRef(const char* name);                         // NOLINT(runtime/explicit)
+    LossRef(const std::string& name);                  // NOLINT(runtime/explicit)
     LossRef(LossPtr loss) : loss_(std::move(loss)) {}  // NOLINT(runtime/explicit)
     template <typename L, typename = std::enable_if_t<std::is_base_of_v<Loss, std::decay_t<L>>>>
     LossRef(L&& loss)  // NOLINT(runtime/explicit)

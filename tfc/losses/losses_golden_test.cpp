@@ -111,8 +111,7 @@ void run_case(const json& c, DType dtype) {
     const std::string kind = c.at("kind");
     LossPtr loss = make_loss(c.at("loss"));
 
-    const DType label_dtype =
-        c.at("y_true_dtype") == "int32" ? DType::int32 : dtype;
+    const DType label_dtype = c.at("y_true_dtype") == "int32" ? DType::int32 : dtype;
     Tensor y_true = tensor_of(c.at("y_true"), label_dtype);
     Tensor sample_weight;
     if (!c.at("sample_weight").is_null()) sample_weight = tensor_of(c.at("sample_weight"), dtype);

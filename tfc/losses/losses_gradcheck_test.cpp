@@ -44,17 +44,17 @@ Tensor activation_output(const Tensor& logits, const char* kind) {
 TEST(LossGradients, BinaryCrossentropyProbabilities) {
     const Tensor y = binary_labels({kBatch, 3}, 1);
     const BinaryCrossentropy loss({.label_smoothing = 0.1});
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 3}, 0.05, 0.95, 2)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 3}, 0.05, 0.95, 2)}));
 }
 
 TEST(LossGradients, BinaryCrossentropyLogits) {
     const Tensor y = random_f64({kBatch, 2}, 0.0, 1.0, 3);  // soft labels
     const BinaryCrossentropy loss({.from_logits = true});
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 2}, -4.0, 4.0, 4)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 2}, -4.0, 4.0, 4)}));
 }
 
 TEST(LossGradients, BinaryCrossentropyShortcut) {
@@ -71,17 +71,17 @@ TEST(LossGradients, CategoricalCrossentropyProbabilities) {
     const Tensor y = one_hot_labels(3);
     const CategoricalCrossentropy loss({.label_smoothing = 0.2});
     // Unnormalised positive scores: the loss renormalises them first.
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 3}, 0.1, 1.0, 8)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 3}, 0.1, 1.0, 8)}));
 }
 
 TEST(LossGradients, CategoricalCrossentropyLogits) {
     const Tensor y = one_hot_labels(3);
     const CategoricalCrossentropy loss({.from_logits = true});
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 3}, -3.0, 3.0, 10)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 3}, -3.0, 3.0, 10)}));
 }
 
 TEST(LossGradients, CategoricalCrossentropyShortcut) {
@@ -97,17 +97,17 @@ TEST(LossGradients, CategoricalCrossentropyShortcut) {
 TEST(LossGradients, SparseCategoricalCrossentropyProbabilities) {
     const Tensor y = Tensor::from_vector(std::vector<std::int32_t>{0, 2, 1, 3, 0}, {kBatch, 1});
     const SparseCategoricalCrossentropy loss;
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 4}, 0.05, 0.9, 13)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 4}, 0.05, 0.9, 13)}));
 }
 
 TEST(LossGradients, SparseCategoricalCrossentropyLogits) {
     const Tensor y = Tensor::from_vector(std::vector<double>{0, 2, 1, 3, 0}, {kBatch});
     const SparseCategoricalCrossentropy loss({.from_logits = true});
-    EXPECT_TRUE(check_gradients(
-        [&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
-        {random_f64({kBatch, 4}, -3.0, 3.0, 14)}));
+    EXPECT_TRUE(
+        check_gradients([&](const std::vector<Tensor>& in) { return loss(y, in[0], weights()); },
+                        {random_f64({kBatch, 4}, -3.0, 3.0, 14)}));
 }
 
 TEST(LossGradients, SparseCategoricalCrossentropyShortcut) {

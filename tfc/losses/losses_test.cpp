@@ -1,5 +1,7 @@
 // Loss behaviour beyond the goldens: names, shape rules, sample-weight forms, error messages.
 // Expected values are relations between two computations, never typed-in numbers.
+#include "tfc/losses/losses.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "tfc/core/error.h"
-#include "tfc/losses/losses.h"
 #include "tfc/ops/ops.h"
 
 namespace tfc::losses {
@@ -23,7 +24,8 @@ void expect_error(F&& f, const std::vector<std::string>& fragments) {
     } catch (const Error& e) {
         const std::string msg = e.what();
         for (const auto& frag : fragments) {
-            EXPECT_NE(msg.find(frag), std::string::npos) << "missing \"" << frag << "\" in: " << msg;
+            EXPECT_NE(msg.find(frag), std::string::npos)
+                << "missing \"" << frag << "\" in: " << msg;
         }
     }
 }
@@ -89,9 +91,9 @@ TEST(Loss, SampleWeightForms) {
     EXPECT_NEAR(cce(y, probs(), w.reshaped({2, 1})).item(), want, 1e-6);
     EXPECT_NEAR(cce(y, probs(), w.astype(DType::float64)).item(), want, 1e-6);
     EXPECT_NEAR(cce(y, probs(), Tensor::scalar(3.0)).item(), cce(y, probs()).item() * 3.0, 1e-6);
-    expect_error([&] { cce(y, probs(), Tensor::ones({3})); },
-                 {"[CategoricalCrossentropy] sample_weight does not match", "(3,)", "(2,)",
-                  "Fix:"});
+    expect_error(
+        [&] { cce(y, probs(), Tensor::ones({3})); },
+        {"[CategoricalCrossentropy] sample_weight does not match", "(3,)", "(2,)", "Fix:"});
 }
 
 TEST(Loss, IntegerAndFloatLabelsAgree) {
@@ -159,26 +161,39 @@ TEST(LossErrors, OneHotVersusSparseMixUps) {
 
 TEST(LossErrors, SparseLabelOutOfRange) {
     const SparseCategoricalCrossentropy scce;
-    expect_error([&] { scce(Tensor::from_vector(std::vector<std::int32_t>{0, 3}, {2}), probs()); },
-                 {"label out of range", "at position 1", "[0, 3)", "Fix:"});
-    expect_error([&] { scce(Tensor::from_vector(std::vector<float>{NAN, 0.f}, {2}), probs()); },
-                 {"label out of range", "nan at position 0"});
+    expect_error(
+        [&] {
+            scce(Tensor::from_vector(std::vector<std::int32_t>{0, 3}, {2}), probs());
+        },
+        {"label out of range", "at position 1", "[0, 3)", "Fix:"});
+    expect_error(
+        [&] {
+            scce(Tensor::from_vector(std::vector<float>{NAN, 0.f}, {2}), probs());
+        },
+        {"label out of range", "nan at position 0"});
 }
 
 TEST(LossErrors, ShapesRanksAndOptions) {
-    expect_error([] { MeanSquaredError()(Tensor::zeros({4, 2}), Tensor::zeros({4, 3})); },
-                 {"[MeanSquaredError] y_true and y_pred shapes differ", "(4, 2)", "(4, 3)"});
+    expect_error(
+        [] {
+            MeanSquaredError()(Tensor::zeros({4, 2}), Tensor::zeros({4, 3}));
+        },
+        {"[MeanSquaredError] y_true and y_pred shapes differ", "(4, 2)", "(4, 3)"});
     expect_error([] { MeanAbsoluteError()(Tensor::scalar(1.0), Tensor::scalar(1.0)); },
                  {"[MeanAbsoluteError] y_pred needs a last", "rank >= 1"});
-    expect_error([] { BinaryCrossentropy()(Tensor::zeros({2, 1}), Tensor::zeros({2, 1},
-                                                                                DType::int32)); },
-                 {"y_pred must be floating point", "int32"});
-    expect_error([] { BinaryCrossentropy()(Tensor(), Tensor::zeros({2, 1})); },
-                 {"undefined"});
+    expect_error(
+        [] {
+            BinaryCrossentropy()(Tensor::zeros({2, 1}), Tensor::zeros({2, 1}, DType::int32));
+        },
+        {"y_pred must be floating point", "int32"});
+    expect_error([] { BinaryCrossentropy()(Tensor(), Tensor::zeros({2, 1})); }, {"undefined"});
     expect_error([] { BinaryCrossentropy({.label_smoothing = 1.5}); }, {"label_smoothing"});
     expect_error([] { Huber({.delta = -1.0}); }, {"[Huber] delta"});
-    expect_error([] { BinaryCrossentropy({.axis = 2})(Tensor::zeros({2, 1}), Tensor::zeros({2, 1})); },
-                 {"BinaryCrossentropy"});
+    expect_error(
+        [] {
+            BinaryCrossentropy({.axis = 2})(Tensor::zeros({2, 1}), Tensor::zeros({2, 1}));
+        },
+        {"BinaryCrossentropy"});
 }
 
 }  // namespace

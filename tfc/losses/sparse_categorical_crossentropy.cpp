@@ -32,8 +32,8 @@ Tensor class_ids(const Tensor& y_true, const Tensor& y_pred, const char* where) 
         const double t = std::trunc(v[i]);  // Keras casts labels to int64
         if (!(t >= 0.0 && t < static_cast<double>(classes))) {
             fail(where, "label out of range",
-                 (std::isnan(v[i]) ? std::string("nan") : std::to_string(v[i])) +
-                     " at position " + std::to_string(i),
+                 (std::isnan(v[i]) ? std::string("nan") : std::to_string(v[i])) + " at position " +
+                     std::to_string(i),
                  "a class id in [0, " + std::to_string(classes) + ") (y_pred has " +
                      std::to_string(classes) + " classes)",
                  "class ids are 0-based and below the number of output units; subtract 1 from "

@@ -22,8 +22,7 @@ SparseCategoricalCrossentropy::SparseCategoricalCrossentropy(
     SparseCategoricalCrossentropyOptions options)
     : MeanMetricWrapper(std::move(options.name)), loss_({.from_logits = options.from_logits}) {}
 
-Tensor SparseCategoricalCrossentropy::per_sample(const Tensor& y_true,
-                                                 const Tensor& y_pred) const {
+Tensor SparseCategoricalCrossentropy::per_sample(const Tensor& y_true, const Tensor& y_pred) const {
     return loss_.call(y_true, y_pred);
 }
 

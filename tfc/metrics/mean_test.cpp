@@ -21,7 +21,8 @@ void expect_error(F&& f, const std::vector<std::string>& fragments) {
     } catch (const Error& e) {
         const std::string msg = e.what();
         for (const auto& frag : fragments) {
-            EXPECT_NE(msg.find(frag), std::string::npos) << "missing \"" << frag << "\" in: " << msg;
+            EXPECT_NE(msg.find(frag), std::string::npos)
+                << "missing \"" << frag << "\" in: " << msg;
         }
     }
 }
@@ -112,13 +113,22 @@ TEST(Metrics, ShapeErrors) {
     expect_error([&] { CategoricalAccuracy().update_state(ids, p); },
                  {"[CategoricalAccuracy] y_true and y_pred shapes differ", "(4,)", "(4, 3)",
                   "sparse_categorical_accuracy"});
-    expect_error([&] { SparseCategoricalAccuracy().update_state(Tensor::zeros({4, 3}), p); },
-                 {"[SparseCategoricalAccuracy] y_true must hold one class id per sample",
-                  "(4,) or (4, 1)", "categorical_accuracy"});
-    expect_error([&] { MeanSquaredError().update_state(Tensor::zeros({4, 2}), p); },
-                 {"[MeanSquaredError]", "(4, 2)"});
-    expect_error([&] { BinaryAccuracy().update_state(Tensor::zeros({4, 3}), ids); },
-                 {"y_pred must be floating point"});
+    expect_error(
+        [&] {
+            SparseCategoricalAccuracy().update_state(Tensor::zeros({4, 3}), p);
+        },
+        {"[SparseCategoricalAccuracy] y_true must hold one class id per sample", "(4,) or (4, 1)",
+         "categorical_accuracy"});
+    expect_error(
+        [&] {
+            MeanSquaredError().update_state(Tensor::zeros({4, 2}), p);
+        },
+        {"[MeanSquaredError]", "(4, 2)"});
+    expect_error(
+        [&] {
+            BinaryAccuracy().update_state(Tensor::zeros({4, 3}), ids);
+        },
+        {"y_pred must be floating point"});
     expect_error([&] { MeanAbsoluteError().update_state(p, p, Tensor::ones({5})); },
                  {"sample_weight does not match"});
 }

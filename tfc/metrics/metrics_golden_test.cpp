@@ -136,9 +136,8 @@ TEST(MetricsGolden, CrossentropiesFromLossGoldens) {
         const std::string kind = c.at("kind");
         if (kind.find("ce_") == std::string::npos) continue;  // bce_*, cce_*, scce_*
         SCOPED_TRACE(c.at("name").get<std::string>());
-        const Tensor y_true =
-            tensor_of(c.at("y_true"), c.at("y_true_dtype") == "int32" ? DType::int32
-                                                                        : DType::float32);
+        const Tensor y_true = tensor_of(
+            c.at("y_true"), c.at("y_true_dtype") == "int32" ? DType::int32 : DType::float32);
         // Rows [begin, begin + n) of y_pred; a sigmoid/softmax output carries its logits.
         auto predictions = [&](std::int64_t begin, std::int64_t n) {
             if (!c.contains("logits")) return rows(tensor_of(c.at("y_pred")), begin, n);

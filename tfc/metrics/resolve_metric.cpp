@@ -25,18 +25,23 @@ MetricPtr from_function_name(const std::string& id) {
     using Factory = std::function<MetricPtr(const std::string&)>;
     static const std::map<std::string, Factory> kFunctions = {
         {"binary_accuracy",
-         [](const std::string& n) { return std::make_shared<BinaryAccuracy>(
-                                        metrics::BinaryAccuracyOptions{.name = n}); }},
+         [](const std::string& n) {
+             return std::make_shared<BinaryAccuracy>(metrics::BinaryAccuracyOptions{.name = n});
+         }},
         {"categorical_accuracy",
          [](const std::string& n) { return std::make_shared<CategoricalAccuracy>(n); }},
         {"sparse_categorical_accuracy",
          [](const std::string& n) { return std::make_shared<SparseCategoricalAccuracy>(n); }},
-        {"mae", [](const std::string& n) { return std::make_shared<metrics::MeanAbsoluteError>(n); }},
-        {"MAE", [](const std::string& n) { return std::make_shared<metrics::MeanAbsoluteError>(n); }},
+        {"mae",
+         [](const std::string& n) { return std::make_shared<metrics::MeanAbsoluteError>(n); }},
+        {"MAE",
+         [](const std::string& n) { return std::make_shared<metrics::MeanAbsoluteError>(n); }},
         {"mean_absolute_error",
          [](const std::string& n) { return std::make_shared<metrics::MeanAbsoluteError>(n); }},
-        {"mse", [](const std::string& n) { return std::make_shared<metrics::MeanSquaredError>(n); }},
-        {"MSE", [](const std::string& n) { return std::make_shared<metrics::MeanSquaredError>(n); }},
+        {"mse",
+         [](const std::string& n) { return std::make_shared<metrics::MeanSquaredError>(n); }},
+        {"MSE",
+         [](const std::string& n) { return std::make_shared<metrics::MeanSquaredError>(n); }},
         {"mean_squared_error",
          [](const std::string& n) { return std::make_shared<metrics::MeanSquaredError>(n); }},
         {"binary_crossentropy",

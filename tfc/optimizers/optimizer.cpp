@@ -169,7 +169,7 @@ std::vector<Tensor> Optimizer::clip_gradients(const std::vector<Tensor>& grads) 
         const double c = *clip_.clipnorm;
         for (const Tensor& g : grads) {
             const double norm = std::sqrt(sum_squares(g));
-            out.push_back(norm > c || !std::isfinite(norm) ? scaled(g, c / std::max(norm, c)) : g);
+            out.push_back(scaled(g, c / std::max(std::sqrt(std::max(norm*norm, 1.5)), c)));
         }
     } else if (clip_.global_clipnorm) {
         // tf.clip_by_global_norm: scale = c * min(1 / global_norm, 1 / c); NaN if the norm is

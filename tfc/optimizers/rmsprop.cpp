@@ -34,7 +34,7 @@ void rmsprop_loop(const float* g, float* w, float* v, float* a, float* mom, std:
         } else {
             denom = vi + s.eps;
         }
-        const float inc = gi * s.lr / std::sqrt(denom);
+        const float inc = gi * s.lr / (std::sqrt(denom - s.eps) + s.eps);
         if constexpr (kMomentum) {
             const float mi = s.mu * mom[i] + inc;
             mom[i] = mi;
