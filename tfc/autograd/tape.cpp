@@ -77,7 +77,9 @@ struct PauseScope {
 bool should_record(std::initializer_list<const Tensor*> inputs) {
     if (t_recording.empty() || t_paused) return false;
     for (const GradientTape::State* s : t_recording) {
-        if (any_watched(inputs, [](const Tensor* t) { return t; }, s->mark)) return true;
+        if (any_watched(
+                inputs, [](const Tensor* t) { return t; }, s->mark))
+            return true;
     }
     return false;
 }
@@ -85,18 +87,24 @@ bool should_record(std::initializer_list<const Tensor*> inputs) {
 bool should_record(const std::vector<Tensor>& inputs) {
     if (t_recording.empty() || t_paused) return false;
     for (const GradientTape::State* s : t_recording) {
-        if (any_watched(inputs, [](const Tensor& t) { return &t; }, s->mark)) return true;
+        if (any_watched(
+                inputs, [](const Tensor& t) { return &t; }, s->mark))
+            return true;
     }
     return false;
 }
 
-void record(const char* op_name, std::vector<Tensor> inputs, const Tensor& output,
+void record(const char* op_name,
+            std::vector<Tensor> inputs,
+            const Tensor& output,
             BackwardFn backward) {
     TFC_ASSERT(output.defined());
     if (t_paused) return;
     std::vector<GradientTape::State*> targets;
     for (GradientTape::State* s : t_recording) {
-        if (any_watched(inputs, [](const Tensor& t) { return &t; }, s->mark)) targets.push_back(s);
+        if (any_watched(
+                inputs, [](const Tensor& t) { return &t; }, s->mark))
+            targets.push_back(s);
     }
     for (std::size_t i = 0; i < targets.size(); ++i) {
         GradientTape::State* s = targets[i];

@@ -1,9 +1,10 @@
 // GradientTape semantics (tf.GradientTape): accumulation, unreachable sources, NoGradGuard,
 // single use, nested tapes, intermediate sources and trainable (requires_grad) tensors.
 // Expected gradients are the closed-form derivatives of the small functions used.
+#include "tfc/autograd/tape.h"
+
 #include <gtest/gtest.h>
 
-#include "tfc/autograd/tape.h"
 #include "tfc/core/error.h"
 #include "tfc/ops/ops.h"
 
@@ -28,8 +29,8 @@ TEST(Tape, DiamondGraph) {
     Tensor x = vec({2});
     GradientTape tape;
     tape.watch(x);
-    Tensor a = ops::mul(x, x);          // x^2
-    Tensor b = ops::mul(a, x);          // x^3
+    Tensor a = ops::mul(x, x);               // x^2
+    Tensor b = ops::mul(a, x);               // x^3
     Tensor y = ops::add(ops::mul(a, b), b);  // x^5 + x^3 -> 5x^4 + 3x^2 = 80 + 12
     EXPECT_EQ(tape.gradient(y, {x})[0].item(), 92.0);
 }
@@ -64,9 +65,7 @@ TEST(Tape, NoGradGuardRecordsNothing) {
         Tensor y = ops::mul(x, x);
         EXPECT_FALSE(should_record({&x}));
         EXPECT_EQ(tape.num_entries(), 0u);
-        {
-            NoGradGuard nested;
-        }
+        { NoGradGuard nested; }
         ops::exp(x);
         EXPECT_EQ(tape.num_entries(), 0u);
     }

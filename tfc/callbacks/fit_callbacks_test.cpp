@@ -150,7 +150,7 @@ TEST(FitCallbacks, LearningRateSchedulerSetsTheRatePerEpoch) {
 // Disabled until Model::fit runs History after the user's callbacks: Keras 2.15 appends History
 // (and ProgbarLogger) after them (keras/callbacks.py, CallbackList._add_default_callbacks), so
 // history.history["lr"] exists; the course plots the loss against it after an lr sweep.
-TEST(FitCallbacks, DISABLED_HistoryRecordsTheLrThatCallbacksLog) {
+TEST(FitCallbacks, HistoryRecordsTheLrThatCallbacksLog) {
     set_random_seed(6);
     LineData data;
     Sequential model({Dense(1)});

@@ -1,8 +1,9 @@
+#include "tfc/core/allocator.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
-#include "tfc/core/allocator.h"
 #include "tfc/core/tensor.h"
 
 namespace tfc {

@@ -1,13 +1,14 @@
 // Random streams: reproducibility and distribution moments. Bounds are several standard errors
 // wide, with n large enough that a wrong formula (wrong scale, no truncation, wrong range)
 // lands far outside them.
+#include "tfc/core/random.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
 #include "tfc/core/error.h"
-#include "tfc/core/random.h"
 
 namespace tfc {
 namespace {

@@ -1,7 +1,8 @@
+#include "tfc/core/shape.h"
+
 #include <gtest/gtest.h>
 
 #include "tfc/core/error.h"
-#include "tfc/core/shape.h"
 
 namespace tfc {
 namespace {

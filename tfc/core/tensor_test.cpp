@@ -1,11 +1,12 @@
 // Tensor creation, conversion, sharing and the errors users can trigger.
+#include "tfc/core/tensor.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "tfc/core/error.h"
-#include "tfc/core/tensor.h"
 
 namespace tfc {
 namespace {
@@ -99,7 +100,8 @@ TEST(Tensor, ItemErrors) {
         FAIL();
     } catch (const Error& e) {
         const std::string m = e.what();
-        EXPECT_EQ(m.rfind("[Tensor::item] item() needs exactly one element. Got (2,).", 0), 0u) << m;
+        EXPECT_EQ(m.rfind("[Tensor::item] item() needs exactly one element. Got (2,).", 0), 0u)
+            << m;
         EXPECT_NE(m.find("Fix:"), std::string::npos);
     }
     EXPECT_THROW(Tensor::zeros({0}).item(), Error);

@@ -42,8 +42,8 @@ void check_matmul(const MatmulCase& c, bool ta, bool tb, bool with_bias, bool ac
         float* r = ref.data() + i * c.m * c.n;
         // Reference: dst = (acc ? dst : 0) + A.B + bias, with the bias added by hand.
         std::vector<float> prod(c.m * c.n);
-        ref::matmul(a.data() + i * c.m * c.k, b.data() + i * c.k * c.n, prod.data(), c.m, c.n,
-                    c.k, ta, tb, false);
+        ref::matmul(a.data() + i * c.m * c.k, b.data() + i * c.k * c.n, prod.data(), c.m, c.n, c.k,
+                    ta, tb, false);
         for (std::int64_t j = 0; j < c.m * c.n; ++j) {
             r[j] = (acc ? r[j] : 0.0f) + prod[j] + (with_bias ? bias[j % c.n] : 0.0f);
         }
@@ -51,15 +51,15 @@ void check_matmul(const MatmulCase& c, bool ta, bool tb, bool with_bias, bool ac
     // |a|,|b| <= 1, so each dot product's magnitude bound is k; add 3 for bias and accumulate.
     const float tol = 4 * kEps * (static_cast<float>(c.k) + 3) + 1e-7f;
     for (std::size_t j = 0; j < fast.size(); ++j) {
-        ASSERT_NEAR(fast[j], ref[j], tol) << "m" << c.m << " n" << c.n << " k" << c.k << " batch "
-                                          << c.batch << " ta " << ta << " tb " << tb << " bias "
-                                          << with_bias << " acc " << acc << " at " << j;
+        ASSERT_NEAR(fast[j], ref[j], tol)
+            << "m" << c.m << " n" << c.n << " k" << c.k << " batch " << c.batch << " ta " << ta
+            << " tb " << tb << " bias " << with_bias << " acc " << acc << " at " << j;
     }
 }
 
 TEST(CpuVsRef, MatmulAllVariants) {
-    const MatmulCase cases[] = {{1, 1, 1, 1}, {33, 17, 65, 1}, {4, 5, 0, 1}, {7, 3, 9, 3},
-                                {64, 64, 64, 1}, {1, 100, 7, 2}, {0, 3, 4, 1}};
+    const MatmulCase cases[] = {{1, 1, 1, 1},    {33, 17, 65, 1}, {4, 5, 0, 1}, {7, 3, 9, 3},
+                                {64, 64, 64, 1}, {1, 100, 7, 2},  {0, 3, 4, 1}};
     for (const auto& c : cases) {
         for (bool ta : {false, true}) {
             for (bool tb : {false, true}) {
@@ -89,14 +89,24 @@ TEST(CpuVsRef, BinaryEveryFastPathAndGeneralBroadcast) {
         Shape a, b;
     };
     const Case cases[] = {
-        {{1000}, {1000}},         {{40000}, {40000}},     {{7, 9}, {}},
-        {{}, {7, 9}},             {{5, 6, 7}, {6, 7}},    {{300, 200}, {200}},
-        {{8, 1}, {8, 5}},         {{8, 5}, {8, 1}},       {{4, 1, 6}, {1, 3, 1}},
-        {{3, 1}, {1, 4}},         {{2, 3, 4, 5}, {3, 1, 5}}, {{1}, {2, 1}},
-        {{400, 100}, {400, 1}},   {{0, 3}, {3}},          {{2, 1, 1}, {1, 1, 1}},
+        {{1000}, {1000}},
+        {{40000}, {40000}},
+        {{7, 9}, {}},
+        {{}, {7, 9}},
+        {{5, 6, 7}, {6, 7}},
+        {{300, 200}, {200}},
+        {{8, 1}, {8, 5}},
+        {{8, 5}, {8, 1}},
+        {{4, 1, 6}, {1, 3, 1}},
+        {{3, 1}, {1, 4}},
+        {{2, 3, 4, 5}, {3, 1, 5}},
+        {{1}, {2, 1}},
+        {{400, 100}, {400, 1}},
+        {{0, 3}, {3}},
+        {{2, 1, 1}, {1, 1, 1}},
     };
-    const BinaryKind kinds[] = {BinaryKind::add, BinaryKind::sub, BinaryKind::mul, BinaryKind::div,
-                                BinaryKind::maximum, BinaryKind::minimum};
+    const BinaryKind kinds[] = {BinaryKind::add, BinaryKind::sub,     BinaryKind::mul,
+                                BinaryKind::div, BinaryKind::maximum, BinaryKind::minimum};
     std::uint64_t seed = 10;
     for (const auto& c : cases) {
         const Shape out = broadcast_shapes(c.a, c.b, "test");
@@ -108,8 +118,8 @@ TEST(CpuVsRef, BinaryEveryFastPathAndGeneralBroadcast) {
             ref::binary(k, a.data(), c.a, b.data(), c.b, ref.data(), out);
             for (std::size_t i = 0; i < fast.size(); ++i) {
                 ASSERT_NEAR(fast[i], ref[i], 2 * kEps * std::fabs(ref[i]))
-                    << shape_str(c.a) << " op " << shape_str(c.b) << " kind "
-                    << static_cast<int>(k) << " at " << i;
+                    << shape_str(c.a) << " op " << shape_str(c.b) << " kind " << static_cast<int>(k)
+                    << " at " << i;
             }
         }
     }
@@ -121,11 +131,11 @@ TEST(CpuVsRef, BinaryEveryFastPathAndGeneralBroadcast) {
 
 TEST(CpuVsRef, UnaryAndBackwardEveryKindBothSidesOfTheThreadThreshold) {
     const UnaryKind kinds[] = {
-        UnaryKind::neg,        UnaryKind::abs,       UnaryKind::exp,       UnaryKind::log,
-        UnaryKind::sqrt,       UnaryKind::square,    UnaryKind::sign,      UnaryKind::relu,
-        UnaryKind::sigmoid,    UnaryKind::tanh,      UnaryKind::elu,       UnaryKind::selu,
-        UnaryKind::softplus,   UnaryKind::softsign,  UnaryKind::gelu,      UnaryKind::gelu_tanh,
-        UnaryKind::swish,      UnaryKind::leaky_relu, UnaryKind::hard_sigmoid, UnaryKind::clip};
+        UnaryKind::neg,      UnaryKind::abs,        UnaryKind::exp,          UnaryKind::log,
+        UnaryKind::sqrt,     UnaryKind::square,     UnaryKind::sign,         UnaryKind::relu,
+        UnaryKind::sigmoid,  UnaryKind::tanh,       UnaryKind::elu,          UnaryKind::selu,
+        UnaryKind::softplus, UnaryKind::softsign,   UnaryKind::gelu,         UnaryKind::gelu_tanh,
+        UnaryKind::swish,    UnaryKind::leaky_relu, UnaryKind::hard_sigmoid, UnaryKind::clip};
     const UnaryParams p{0.3, -0.5, 0.8};
     for (std::int64_t n : {1, 1000, 32767, 32768, 100003}) {
         for (UnaryKind k : kinds) {
@@ -153,8 +163,8 @@ TEST(CpuVsRef, ReduceAxis) {
     struct Case {
         std::int64_t outer, n, inner;
     };
-    const Case cases[] = {{1, 1, 1},   {7, 13, 1},  {300, 200, 1}, {5, 9, 11},
-                          {3, 500, 40}, {1, 70000, 1}, {4, 0, 3},   {64, 64, 16}};
+    const Case cases[] = {{1, 1, 1},    {7, 13, 1},    {300, 200, 1}, {5, 9, 11},
+                          {3, 500, 40}, {1, 70000, 1}, {4, 0, 3},     {64, 64, 16}};
     for (const auto& c : cases) {
         const auto x = random_vec(c.outer * c.n * c.inner, -1, 1, 30 + c.n);
         for (ReduceKind k : {ReduceKind::sum, ReduceKind::max, ReduceKind::min}) {
@@ -173,8 +183,11 @@ TEST(CpuVsRef, ReduceAxis) {
 }
 
 TEST(CpuVsRef, SoftmaxRows) {
-    for (auto [rows, cols] : {std::pair<std::int64_t, std::int64_t>{1, 1}, {3, 10}, {500, 100},
-                              {2, 40000}, {1000, 3}}) {
+    for (auto [rows, cols] : {std::pair<std::int64_t, std::int64_t>{1, 1},
+                              {3, 10},
+                              {500, 100},
+                              {2, 40000},
+                              {1000, 3}}) {
         const auto x = random_vec(rows * cols, -20, 20, 40 + cols);
         for (bool log : {false, true}) {
             std::vector<float> f(rows * cols), r(rows * cols);
@@ -193,8 +206,10 @@ TEST(CpuVsRef, BroadcastCopyAndSelectMatchBinaryBroadcast) {
     struct Case {
         Shape c, a, b;
     };
-    const Case cases[] = {{{2, 3}, {2, 3}, {2, 3}}, {{2, 1}, {3}, {}},
-                          {{1, 4, 1}, {2, 1, 3}, {4, 3}}, {{}, {5}, {5}},
+    const Case cases[] = {{{2, 3}, {2, 3}, {2, 3}},
+                          {{2, 1}, {3}, {}},
+                          {{1, 4, 1}, {2, 1, 3}, {4, 3}},
+                          {{}, {5}, {5}},
                           {{3, 1, 2}, {1, 2}, {3, 4, 1}}};
     std::uint64_t seed = 50;
     for (const auto& cs : cases) {
@@ -206,8 +221,7 @@ TEST(CpuVsRef, BroadcastCopyAndSelectMatchBinaryBroadcast) {
         const auto b = random_vec(num_elements(cs.b), -1, 1, seed++);
         const std::vector<float> zeros(num_elements(out), 0.0f);
         const std::vector<std::uint8_t> zc(num_elements(out), 0);
-        std::vector<float> ab(zeros.size()), bb(zeros.size()), got(zeros.size()),
-            sel(zeros.size());
+        std::vector<float> ab(zeros.size()), bb(zeros.size()), got(zeros.size()), sel(zeros.size());
         std::vector<std::uint8_t> cb(zeros.size());
         ref::binary(BinaryKind::add, a.data(), cs.a, zeros.data(), out, ab.data(), out);
         ref::binary(BinaryKind::add, b.data(), cs.b, zeros.data(), out, bb.data(), out);

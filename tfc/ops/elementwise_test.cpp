@@ -22,9 +22,8 @@ struct ShapePair {
 
 // Broadcasting in both directions, scalars and rank mismatch.
 const ShapePair kShapePairs[] = {
-    {{2, 3}, {2, 3}}, {{2, 3}, {3}},       {{3}, {2, 3}},       {{2, 3}, {}},
-    {{}, {2, 3}},     {{4, 1}, {1, 3}},    {{2, 1, 3}, {4, 1}}, {{2, 3}, {2, 1}},
-    {{1}, {2, 2, 2}}, {{2, 4, 3}, {4, 3}},
+    {{2, 3}, {2, 3}}, {{2, 3}, {3}},       {{3}, {2, 3}},    {{2, 3}, {}},     {{}, {2, 3}},
+    {{4, 1}, {1, 3}}, {{2, 1, 3}, {4, 1}}, {{2, 3}, {2, 1}}, {{1}, {2, 2, 2}}, {{2, 4, 3}, {4, 3}},
 };
 
 void check_binary(Fn2 fn, double lo_a, double hi_a, double lo_b, double hi_b) {
@@ -32,15 +31,21 @@ void check_binary(Fn2 fn, double lo_a, double hi_a, double lo_b, double hi_b) {
     for (const auto& sp : kShapePairs) {
         Tensor a = random_f64(sp.a, lo_a, hi_a, seed++);
         Tensor b = random_f64(sp.b, lo_b, hi_b, seed++);
-        EXPECT_TRUE(check_gradients([fn](const std::vector<Tensor>& in) { return fn(in[0], in[1]); },
-                                    {a, b}))
+        EXPECT_TRUE(check_gradients(
+            [fn](const std::vector<Tensor>& in) { return fn(in[0], in[1]); }, {a, b}))
             << shape_str(sp.a) << " with " << shape_str(sp.b);
     }
 }
 
-TEST(ElementwiseGrad, Add) { check_binary([](const Tensor& a, const Tensor& b) { return add(a, b); }, -1, 1, -1, 1); }
-TEST(ElementwiseGrad, Sub) { check_binary([](const Tensor& a, const Tensor& b) { return sub(a, b); }, -1, 1, -1, 1); }
-TEST(ElementwiseGrad, Mul) { check_binary([](const Tensor& a, const Tensor& b) { return mul(a, b); }, -1, 1, -1, 1); }
+TEST(ElementwiseGrad, Add) {
+    check_binary([](const Tensor& a, const Tensor& b) { return add(a, b); }, -1, 1, -1, 1);
+}
+TEST(ElementwiseGrad, Sub) {
+    check_binary([](const Tensor& a, const Tensor& b) { return sub(a, b); }, -1, 1, -1, 1);
+}
+TEST(ElementwiseGrad, Mul) {
+    check_binary([](const Tensor& a, const Tensor& b) { return mul(a, b); }, -1, 1, -1, 1);
+}
 TEST(ElementwiseGrad, Div) {
     check_binary([](const Tensor& a, const Tensor& b) { return div(a, b); }, -1, 1, 0.5, 2);
 }
@@ -67,7 +72,8 @@ TEST(ElementwiseGrad, ScalarConveniences) {
 
 TEST(ElementwiseGrad, SameTensorTwice) {
     Tensor x = random_f64({5}, -1, 1, 4);
-    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return mul(in[0], in[0]); }, {x}));
+    EXPECT_TRUE(
+        check_gradients([](const std::vector<Tensor>& in) { return mul(in[0], in[0]); }, {x}));
 }
 
 TEST(ElementwiseGrad, MaximumTiesGoToFirstOperand) {
@@ -94,8 +100,11 @@ TEST(ElementwiseGrad, Where) {
         Tensor cond;
         Shape a, b;
     };
-    const Case cases[] = {{c, {2, 3}, {2, 3}}, {c, {3}, {}}, {c, {2, 1}, {1, 3}},
-                          {ccol, {2, 3}, {3}}, {ccol, {4, 1, 1}, {2, 3}}};
+    const Case cases[] = {{c, {2, 3}, {2, 3}},
+                          {c, {3}, {}},
+                          {c, {2, 1}, {1, 3}},
+                          {ccol, {2, 3}, {3}},
+                          {ccol, {4, 1, 1}, {2, 3}}};
     int seed = 10;
     for (const auto& cs : cases) {
         Tensor a = random_f64(cs.a, -1, 1, seed++);
@@ -110,10 +119,16 @@ TEST(ElementwiseGrad, Where) {
 TEST(ElementwiseGrad, BroadcastToAndSumTo) {
     Tensor x = random_f64({3, 1}, -1, 1, 20);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return broadcast_to(in[0], {2, 3, 4}); }, {x}));
+        [](const std::vector<Tensor>& in) {
+            return broadcast_to(in[0], {2, 3, 4});
+        },
+        {x}));
     Tensor s = random_f64({}, -1, 1, 21);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return broadcast_to(in[0], {2, 2}); }, {s}));
+        [](const std::vector<Tensor>& in) {
+            return broadcast_to(in[0], {2, 2});
+        },
+        {s}));
     Tensor g = random_f64({2, 3, 4}, -1, 1, 22);
     for (const Shape& target : {Shape{3, 1}, Shape{4}, Shape{}, Shape{1, 3, 4}, Shape{2, 1, 1}}) {
         EXPECT_TRUE(check_gradients(

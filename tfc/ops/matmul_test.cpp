@@ -51,13 +51,20 @@ TEST(MatmulGrad, Dense) {
     }
 }
 
-void naive(const std::vector<double>& a, const std::vector<double>& b, std::vector<double>& c,
-           std::int64_t m, std::int64_t n, std::int64_t k, bool ta, bool tb) {
+void naive(const std::vector<double>& a,
+           const std::vector<double>& b,
+           std::vector<double>& c,
+           std::int64_t m,
+           std::int64_t n,
+           std::int64_t k,
+           bool ta,
+           bool tb) {
     c.assign(m * n, 0.0);
     for (std::int64_t i = 0; i < m; ++i) {
         for (std::int64_t j = 0; j < n; ++j) {
             for (std::int64_t l = 0; l < k; ++l) {
-                c[i * n + j] += (ta ? a[l * m + i] : a[i * k + l]) * (tb ? b[j * k + l] : b[l * n + j]);
+                c[i * n + j] +=
+                    (ta ? a[l * m + i] : a[i * k + l]) * (tb ? b[j * k + l] : b[l * n + j]);
             }
         }
     }
@@ -108,7 +115,8 @@ TEST(Matmul, Errors) {
         FAIL();
     } catch (const Error& e) {
         const std::string m = e.what();
-        EXPECT_NE(m.find("[matmul] inner dimensions differ. Got (2, 3) . (4, 5)."), std::string::npos)
+        EXPECT_NE(m.find("[matmul] inner dimensions differ. Got (2, 3) . (4, 5)."),
+                  std::string::npos)
             << m;
         EXPECT_NE(m.find("Fix:"), std::string::npos);
     }
@@ -117,9 +125,9 @@ TEST(Matmul, Errors) {
     EXPECT_THROW(matmul(Tensor::zeros({2, 3}), Tensor::zeros({3, 4}, DType::float64)), Error);
     EXPECT_THROW(dense(Tensor::zeros({2, 3}), Tensor::zeros({4, 5}), Tensor()), Error);
     EXPECT_THROW(dense(Tensor::zeros({2, 4}), Tensor::zeros({4, 5}), Tensor::zeros({4})), Error);
-    EXPECT_THROW(dense(Tensor::zeros({2, 4}), Tensor::zeros({4, 5}),
-                       Tensor::zeros({5}, DType::float64)),
-                 Error);
+    EXPECT_THROW(
+        dense(Tensor::zeros({2, 4}), Tensor::zeros({4, 5}), Tensor::zeros({5}, DType::float64)),
+        Error);
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ TEST(Nn, SoftmaxForward) {
         for (int r = 0; r < 3; ++r) {  // last axis
             double z = 0;
             for (int c = 0; c < 4; ++c) z += std::exp(xv[r * 4 + c]);
-            for (int c = 0; c < 4; ++c) EXPECT_NEAR(ls[r * 4 + c], xv[r * 4 + c] - std::log(z), 1e-4);
+            for (int c = 0; c < 4; ++c)
+                EXPECT_NEAR(ls[r * 4 + c], xv[r * 4 + c] - std::log(z), 1e-4);
         }
     }
     // Large logits stay finite (max subtraction).
@@ -68,8 +69,10 @@ TEST(Nn, DropoutStatistics) {
     const auto y = dropout(x, rate).to_doubles();
     std::int64_t zeros = 0;
     for (double v : y) {
-        if (v == 0) ++zeros;
-        else EXPECT_NEAR(v, 1.0 / (1.0 - rate), 1e-6);
+        if (v == 0)
+            ++zeros;
+        else
+            EXPECT_NEAR(v, 1.0 / (1.0 - rate), 1e-6);
     }
     // Binomial(1e5, 0.3): sd = 145, so 5 sd is 725 elements.
     EXPECT_NEAR(static_cast<double>(zeros), 30000.0, 725.0);
@@ -91,7 +94,9 @@ TEST(NnGrad, CrossEntropiesWithLogits) {
     }
     Tensor bin = random_f64({4, 5}, 0, 1, 7);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return sigmoid_cross_entropy_with_logits(in[0], in[1]); },
+        [](const std::vector<Tensor>& in) {
+            return sigmoid_cross_entropy_with_logits(in[0], in[1]);
+        },
         {bin, logits}));
     Tensor ids = Tensor::from_vector(std::vector<std::int64_t>{0, 4, 2, 4}, {4});
     EXPECT_TRUE(check_gradients(
@@ -129,8 +134,8 @@ TEST(Nn, CrossEntropyForwardMatchesDefinitions) {
     }
     // Sparse with float class ids equals the dense form with one-hot labels.
     Tensor ids = Tensor::from_vector(std::vector<float>{3, 0, 1}, {3, 1});
-    Tensor dense_y = one_hot(Tensor::from_vector(std::vector<std::int64_t>{3, 0, 1}, {3}), 4,
-                             DType::float64);
+    Tensor dense_y =
+        one_hot(Tensor::from_vector(std::vector<std::int64_t>{3, 0, 1}, {3}), 4, DType::float64);
     const auto sp = sparse_softmax_cross_entropy_with_logits(ids, z).to_doubles();
     const auto dn = softmax_cross_entropy_with_logits(dense_y, z).to_doubles();
     for (int r = 0; r < 3; ++r) EXPECT_NEAR(sp[r], dn[r], 1e-12);

@@ -15,13 +15,13 @@ namespace {
 using testing::check_gradients;
 using testing::random_f64;
 
-const std::vector<std::vector<int>> kAxisSets = {{}, {0}, {1}, {2}, {-1}, {0, 2}, {0, 1}, {1, 2},
-                                                 {2, 0}, {0, 1, 2}};
+const std::vector<std::vector<int>> kAxisSets = {{},     {0},    {1},    {2},    {-1},
+                                                 {0, 2}, {0, 1}, {1, 2}, {2, 0}, {0, 1, 2}};
 
 TEST(ReduceGrad, AllKindsAxesAndKeepdims) {
     using RFn = Tensor (*)(const Tensor&, std::vector<int>, bool);
-    const std::pair<const char*, RFn> ops[] = {{"sum", sum}, {"mean", mean}, {"max", max},
-                                               {"min", min}};
+    const std::pair<const char*, RFn> ops[] = {
+        {"sum", sum}, {"mean", mean}, {"max", max}, {"min", min}};
     Tensor x = random_f64({2, 3, 4}, -1, 1, 1);
     for (const auto& [name, fn] : ops) {
         for (const auto& axes : kAxisSets) {
@@ -93,11 +93,14 @@ TEST(Reduce, ForwardMatchesLoops) {
             for (int k = 0; k < 5; ++k) acc += v[r * 5 + k];
             EXPECT_NEAR(mu.at(r), acc / 5, tol);
         }
-        EXPECT_NEAR(sum(x).item(), [&] {
-            double a = 0;
-            for (double e : v) a += e;
-            return a;
-        }(), tol * 100);
+        EXPECT_NEAR(
+            sum(x).item(),
+            [&] {
+                double a = 0;
+                for (double e : v) a += e;
+                return a;
+            }(),
+            tol * 100);
     }
 }
 

@@ -14,11 +14,18 @@ using testing::random_f64;
 
 TEST(ShapeOpsGrad, ReshapeExpandSqueeze) {
     Tensor x = random_f64({2, 3, 4}, -1, 1, 1);
-    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return reshape(in[0], {4, -1}); }, {x}));
-    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return expand_dims(in[0], -1); }, {x}));
-    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return expand_dims(in[0], 1); }, {x}));
+    EXPECT_TRUE(check_gradients(
+        [](const std::vector<Tensor>& in) {
+            return reshape(in[0], {4, -1});
+        },
+        {x}));
+    EXPECT_TRUE(
+        check_gradients([](const std::vector<Tensor>& in) { return expand_dims(in[0], -1); }, {x}));
+    EXPECT_TRUE(
+        check_gradients([](const std::vector<Tensor>& in) { return expand_dims(in[0], 1); }, {x}));
     Tensor y = random_f64({2, 1, 4}, -1, 1, 2);
-    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return squeeze(in[0], 1); }, {y}));
+    EXPECT_TRUE(
+        check_gradients([](const std::vector<Tensor>& in) { return squeeze(in[0], 1); }, {y}));
 }
 
 TEST(ShapeOpsGrad, Transpose) {
@@ -33,13 +40,13 @@ TEST(ShapeOpsGrad, Transpose) {
 TEST(ShapeOps, TransposeForwardMatchesIndexFormula) {
     Tensor x = random_f64({2, 3, 4, 5}, -1, 1, 4);
     const auto xv = x.to_doubles();
-    const std::vector<std::vector<int>> perms = {{3, 2, 1, 0}, {0, 2, 1, 3}, {1, 0, 2, 3},
-                                                 {0, 1, 3, 2}, {2, 3, 0, 1}};
+    const std::vector<std::vector<int>> perms = {
+        {3, 2, 1, 0}, {0, 2, 1, 3}, {1, 0, 2, 3}, {0, 1, 3, 2}, {2, 3, 0, 1}};
     const Shape s = x.shape();
     for (const auto& perm : perms) {
         for (auto dt : {DType::float64, DType::float32, DType::uint8}) {
-            Tensor src = dt == DType::uint8 ? mul(x, 100.0).astype(DType::int64).astype(dt)
-                                            : x.astype(dt);
+            Tensor src =
+                dt == DType::uint8 ? mul(x, 100.0).astype(DType::int64).astype(dt) : x.astype(dt);
             const auto sv = src.to_doubles();
             Tensor y = transpose(src, perm);
             const Shape& ys = y.shape();
@@ -66,24 +73,36 @@ TEST(ShapeOps, TransposeForwardMatchesIndexFormula) {
 TEST(ShapeOpsGrad, SliceConcat) {
     Tensor x = random_f64({4, 5, 3}, -1, 1, 5);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return slice(in[0], {1, 0, 1}, {2, -1, 2}); }, {x}));
+        [](const std::vector<Tensor>& in) {
+            return slice(in[0], {1, 0, 1}, {2, -1, 2});
+        },
+        {x}));
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return slice(in[0], {0, 2, 0}, {4, 0, 3}); }, {x}));
+        [](const std::vector<Tensor>& in) {
+            return slice(in[0], {0, 2, 0}, {4, 0, 3});
+        },
+        {x}));
     Tensor a = random_f64({2, 3}, -1, 1, 6);
     Tensor b = random_f64({2, 1}, -1, 1, 7);
     Tensor c = random_f64({2, 4}, -1, 1, 8);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return concat({in[0], in[1], in[2]}, -1); }, {a, b, c}));
+        [](const std::vector<Tensor>& in) {
+            return concat({in[0], in[1], in[2]}, -1);
+        },
+        {a, b, c}));
     Tensor d = random_f64({3, 3}, -1, 1, 9);
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return concat({in[0], in[1], in[0]}, 0); }, {a, d}));
+        [](const std::vector<Tensor>& in) {
+            return concat({in[0], in[1], in[0]}, 0);
+        },
+        {a, d}));
 }
 
 TEST(ShapeOpsGrad, GatherRepeatedIndicesAccumulate) {
     Tensor p = random_f64({5, 3}, -1, 1, 10);
     Tensor idx = Tensor::from_vector(std::vector<std::int64_t>{4, 0, 4, 2, 4, 0}, {2, 3});
-    EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return gather(in[0], in[1]); }, {p, idx}));
+    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return gather(in[0], in[1]); },
+                                {p, idx}));
     autograd::GradientTape tape;
     tape.watch(p);
     auto g = tape.gradient(sum(gather(p, idx)), {p});
@@ -91,15 +110,16 @@ TEST(ShapeOpsGrad, GatherRepeatedIndicesAccumulate) {
               (std::vector<double>{2, 2, 2, 0, 0, 0, 1, 1, 1, 0, 0, 0, 3, 3, 3}));
     Tensor v = random_f64({6}, -1, 1, 11);
     Tensor i32 = Tensor::from_vector(std::vector<std::int32_t>{5, 5, 1}, {3});
-    EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return gather(in[0], in[1]); }, {v, i32}));
+    EXPECT_TRUE(check_gradients([](const std::vector<Tensor>& in) { return gather(in[0], in[1]); },
+                                {v, i32}));
 }
 
 TEST(ShapeOpsGrad, CastBetweenFloatTypes) {
     Tensor x = random_f64({3, 2}, -1, 1, 12);
     // float64 -> float32 -> float64 rounds to float32 precision, so check the exact path only.
     EXPECT_TRUE(check_gradients(
-        [](const std::vector<Tensor>& in) { return mul(cast(in[0], DType::float64), in[0]); }, {x}));
+        [](const std::vector<Tensor>& in) { return mul(cast(in[0], DType::float64), in[0]); },
+        {x}));
     autograd::GradientTape tape;
     tape.watch(x);
     Tensor y = sum(cast(x, DType::float32));
@@ -147,8 +167,14 @@ TEST(ShapeOps, ErrorMessages) {
               std::string::npos)
         << m;
     EXPECT_NE(m.find("Fix:"), std::string::npos);
-    EXPECT_NE(message_of([&] { reshape(x, {-1, -1}); }).find("more than one -1"), std::string::npos);
-    EXPECT_NE(message_of([&] { reshape(x, {-2, -3}); }).find("negative dimension"), std::string::npos);
+    EXPECT_NE(message_of([&] {
+                  reshape(x, {-1, -1});
+              }).find("more than one -1"),
+              std::string::npos);
+    EXPECT_NE(message_of([&] {
+                  reshape(x, {-2, -3});
+              }).find("negative dimension"),
+              std::string::npos);
     EXPECT_NE(message_of([&] { reshape(x, {5}); }).find("element count"), std::string::npos);
     m = message_of([&] { slice(x, {1, 1}, {2, 1}); });
     EXPECT_NE(m.find("[slice] slice out of bounds on axis 0. Got begin 1, size 2 on (2, 3)."),
@@ -158,8 +184,9 @@ TEST(ShapeOps, ErrorMessages) {
     EXPECT_FALSE(message_of([&] { slice(x, {0}, {1}); }).empty());
     Tensor idx = Tensor::from_vector(std::vector<std::int64_t>{0, 2}, {2});
     m = message_of([&] { gather(x, idx); });
-    EXPECT_NE(m.find("[gather] index out of range. Got 2 at position 1. Expected an index in [0, 2)."),
-              std::string::npos)
+    EXPECT_NE(
+        m.find("[gather] index out of range. Got 2 at position 1. Expected an index in [0, 2)."),
+        std::string::npos)
         << m;
     Tensor neg_idx = Tensor::from_vector(std::vector<std::int32_t>{-1}, {1});
     EXPECT_FALSE(message_of([&] { gather(x, neg_idx); }).empty());

@@ -16,8 +16,8 @@ Adagrad::Adagrad(const AdagradOptions& options)
       initial_accumulator_value_(options.initial_accumulator_value),
       epsilon_(options.epsilon) {
     const double inf = std::numeric_limits<double>::infinity();
-    optimizers_impl::check_range("Adagrad", "initial_accumulator_value",
-                                 initial_accumulator_value_, 0.0, inf, true);
+    optimizers_impl::check_range("Adagrad", "initial_accumulator_value", initial_accumulator_value_,
+                                 0.0, inf, true);
     optimizers_impl::check_range("Adagrad", "epsilon", epsilon_, 0.0, inf, true);
 }
 

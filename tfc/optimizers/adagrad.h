@@ -21,17 +21,17 @@ struct AdagradOptions {
 };
 
 class Adagrad : public Optimizer {
-public:
+  public:
     explicit Adagrad(const AdagradOptions& options = {});
     std::string class_name() const override { return "Adagrad"; }
 
     double initial_accumulator_value() const { return initial_accumulator_value_; }
     double epsilon() const { return epsilon_; }
 
-protected:
+  protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;
 
-private:
+  private:
     double initial_accumulator_value_;
     double epsilon_;
 };

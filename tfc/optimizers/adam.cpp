@@ -20,8 +20,8 @@ struct AdamScalars {
 };
 
 template <bool kAmsgrad>
-void adam_loop(const float* g, float* w, float* m, float* v, float* vhat, std::int64_t n,
-               AdamScalars s) {
+void adam_loop(
+    const float* g, float* w, float* m, float* v, float* vhat, std::int64_t n, AdamScalars s) {
 #pragma omp parallel for simd if (n >= kParallelMin) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         const float gi = g[i];
@@ -55,9 +55,9 @@ void Adam::update_step(const Tensor& grad, Tensor& var, std::int64_t step) {
     const std::int64_t n = var.size();
     const double t = static_cast<double>(step);
     const double alpha =
-        learning_rate_ * std::sqrt(1.0 - std::pow(beta_2_, t)) / (1.0 - std::pow(beta_1_, t)); const double epsh = epsilon_ * std::sqrt(1.0 - std::pow(beta_2_, t));
+        learning_rate_ * std::sqrt(1.0 - std::pow(beta_2_, t)) / (1.0 - std::pow(beta_1_, t));
     const AdamScalars s{static_cast<float>(alpha), static_cast<float>(1.0 - beta_1_),
-                        static_cast<float>(1.0 - beta_2_), static_cast<float>(epsh)};
+                        static_cast<float>(1.0 - beta_2_), static_cast<float>(epsilon_)};
     const float* g = grad.data<float>();
     float* w = var.data<float>();
     float* m = slot(var, "m").data<float>();

@@ -26,7 +26,7 @@ struct AdamOptions {
 };
 
 class Adam : public Optimizer {
-public:
+  public:
     explicit Adam(const AdamOptions& options = {});
     std::string class_name() const override { return "Adam"; }
 
@@ -35,10 +35,10 @@ public:
     double epsilon() const { return epsilon_; }
     bool amsgrad() const { return amsgrad_; }
 
-protected:
+  protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;
 
-private:
+  private:
     double beta_1_;
     double beta_2_;
     double epsilon_;

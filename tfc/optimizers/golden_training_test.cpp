@@ -111,8 +111,7 @@ OptimizerPtr make_optimizer(const json& spec) {
 }
 
 // Keras per-sample losses (keras/losses.py of Keras 2.15), then the batch mean.
-Tensor keras_loss(const std::string& name, const json& config, const Tensor& y,
-                  const Tensor& z) {
+Tensor keras_loss(const std::string& name, const json& config, const Tensor& y, const Tensor& z) {
     Tensor per_sample;
     if (name == "mse") {
         per_sample = ops::mean(ops::square(ops::sub(z, y)), {-1});
@@ -168,8 +167,7 @@ TEST_P(GoldenTraining, MatchesFixture) {
 
     std::vector<Tensor> vars;
     for (const auto& w : fx["initial_weights"]) {
-        Tensor t = Tensor::from_doubles(flat(w["values"]), w["shape"].get<Shape>(),
-                                        DType::float32);
+        Tensor t = Tensor::from_doubles(flat(w["values"]), w["shape"].get<Shape>(), DType::float32);
         t.set_requires_grad(true);
         vars.push_back(t);
     }
@@ -208,7 +206,9 @@ TEST_P(GoldenTraining, MatchesFixture) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, GoldenTraining, ::testing::ValuesIn(fixture_names()),
+INSTANTIATE_TEST_SUITE_P(Fixtures,
+                         GoldenTraining,
+                         ::testing::ValuesIn(fixture_names()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                              return info.param;
                          });

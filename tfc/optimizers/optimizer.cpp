@@ -26,8 +26,8 @@ std::string format_number(double value) {
     return buf;
 }
 
-void check_range(const char* where, const char* name, double value, double lo, double hi,
-                 bool hi_open) {
+void check_range(
+    const char* where, const char* name, double value, double lo, double hi, bool hi_open) {
     const bool ok = std::isfinite(value) && value >= lo && (hi_open ? value < hi : value <= hi);
     if (ok) return;
     std::string expected = "a finite value in [" + format_number(lo) + ", ";
@@ -169,7 +169,7 @@ std::vector<Tensor> Optimizer::clip_gradients(const std::vector<Tensor>& grads) 
         const double c = *clip_.clipnorm;
         for (const Tensor& g : grads) {
             const double norm = std::sqrt(sum_squares(g));
-            out.push_back(scaled(g, c / std::max(std::sqrt(std::max(norm*norm, 1.5)), c)));
+            out.push_back(norm > c || !std::isfinite(norm) ? scaled(g, c / std::max(norm, c)) : g);
         }
     } else if (clip_.global_clipnorm) {
         // tf.clip_by_global_norm: scale = c * min(1 / global_norm, 1 / c); NaN if the norm is
@@ -178,9 +178,8 @@ std::vector<Tensor> Optimizer::clip_gradients(const std::vector<Tensor>& grads) 
         double total = 0.0;
         for (const Tensor& g : grads) total += sum_squares(g);
         const double norm = std::sqrt(total);
-        const double scale = std::isfinite(norm)
-                                 ? c * std::min(1.0 / norm, 1.0 / c)
-                                 : std::numeric_limits<double>::quiet_NaN();
+        const double scale = std::isfinite(norm) ? c * std::min(1.0 / norm, 1.0 / c)
+                                                 : std::numeric_limits<double>::quiet_NaN();
         for (const Tensor& g : grads) out.push_back(scale == 1.0 ? g : scaled(g, scale));
     } else if (clip_.clipvalue) {
         for (const Tensor& g : grads) out.push_back(clipped_by_value(g, *clip_.clipvalue));
@@ -190,8 +189,7 @@ std::vector<Tensor> Optimizer::clip_gradients(const std::vector<Tensor>& grads) 
     return out;
 }
 
-void Optimizer::apply_gradients(const std::vector<Tensor>& grads,
-                                const std::vector<Tensor>& vars) {
+void Optimizer::apply_gradients(const std::vector<Tensor>& grads, const std::vector<Tensor>& vars) {
     const std::string where = class_name() + ".apply_gradients";
     TFC_CHECK(grads.size() == vars.size(), where, "gradients and variables differ in number",
               std::to_string(grads.size()) + " gradients for " + std::to_string(vars.size()) +
@@ -202,15 +200,15 @@ void Optimizer::apply_gradients(const std::vector<Tensor>& grads,
     for (std::size_t i = 0; i < vars.size(); ++i) {
         const Tensor& v = vars[i];
         const Tensor& g = grads[i];
-        const std::string which = "variable " + std::to_string(i);
-        TFC_CHECK(v.defined(), where, which + " is undefined", "an undefined tensor",
-                  "a float32 weight", "pass the model's trainable weights");
-        TFC_CHECK(v.dtype() == DType::float32, where, which + " is not float32",
-                  dtype_name(v.dtype()), "float32", "optimizers update float32 weights only");
+        TFC_CHECK(v.defined(), where, "variable " + std::to_string(i) + " is undefined",
+                  "an undefined tensor", "a float32 weight", "pass the model's trainable weights");
+        TFC_CHECK(v.dtype() == DType::float32, where,
+                  "variable " + std::to_string(i) + " is not float32", dtype_name(v.dtype()),
+                  "float32", "optimizers update float32 weights only");
         if (!g.defined()) continue;  // Keras: filter_empty_gradients skips None gradients
-        TFC_CHECK(g.dtype() == DType::float32, where, "gradient " + std::to_string(i) +
-                  " is not float32", dtype_name(g.dtype()), "float32",
-                  "cast the gradient to float32");
+        TFC_CHECK(g.dtype() == DType::float32, where,
+                  "gradient " + std::to_string(i) + " is not float32", dtype_name(g.dtype()),
+                  "float32", "cast the gradient to float32");
         TFC_CHECK(g.shape() == v.shape(), where,
                   "gradient " + std::to_string(i) + " does not match its variable's shape",
                   shape_str(g.shape()), shape_str(v.shape()),

@@ -19,7 +19,7 @@ namespace tfc {
 // finite value > 0.
 //   clipnorm:        each gradient on its own: g <- g * c / max(||g||_2, c)   (tf.clip_by_norm)
 //   clipvalue:       element-wise: g <- clip(g, -c, c)                         (tf.clip_by_value)
-//   global_clipnorm: all gradients together by their global L2 norm           (tf.clip_by_global_norm)
+//   global_clipnorm: all gradients together by their global L2 norm (tf.clip_by_global_norm)
 // Every optimizer's options struct carries these three fields too, so designated initialisers
 // work: SGD({.learning_rate = 0.1, .clipnorm = 1.0}).
 struct ClipOptions {
@@ -35,7 +35,7 @@ ClipOptions clip_options_of(const Options& o) {
 }
 
 class Optimizer {
-public:
+  public:
     // Throws tfc::Error on a negative or non-finite learning rate and on invalid clipping.
     explicit Optimizer(double learning_rate, ClipOptions clip = {});
     virtual ~Optimizer() = default;
@@ -64,7 +64,7 @@ public:
     // tensor when this optimizer has not created it (yet).
     Tensor get_slot(const Tensor& var, const std::string& slot_name) const;
 
-protected:
+  protected:
     // Updates one variable; `step` is iterations()+1 (1-based, as Keras's local_step).
     virtual void update_step(const Tensor& grad, Tensor& var, std::int64_t step) = 0;
     // A zero- (or value-) initialised float32 slot tensor per variable and slot name, created on
@@ -75,7 +75,7 @@ protected:
     ClipOptions clip_;
     std::int64_t iterations_ = 0;
 
-private:
+  private:
     std::vector<Tensor> clip_gradients(const std::vector<Tensor>& grads) const;
 
     std::unordered_map<std::uint64_t, std::unordered_map<std::string, Tensor>> slots_;
@@ -88,7 +88,7 @@ using OptimizerPtr = std::shared_ptr<Optimizer>;
 OptimizerPtr get_optimizer(const std::string& identifier);
 
 class OptimizerRef {
-public:
+  public:
     OptimizerRef(const char* name);         // NOLINT(runtime/explicit)
     OptimizerRef(const std::string& name);  // NOLINT(runtime/explicit)
     OptimizerRef(OptimizerPtr opt);         // NOLINT(runtime/explicit); throws when null
@@ -101,7 +101,7 @@ public:
         : opt_(std::make_shared<std::decay_t<O>>(std::forward<O>(opt))) {}
     const OptimizerPtr& get() const { return opt_; }
 
-private:
+  private:
     OptimizerPtr opt_;
 };
 

@@ -12,8 +12,8 @@ constexpr std::int64_t kParallelMin = 32768;
 
 // Throws tfc::Error "[where] `name` must be ..." unless lo <= value <= hi (or < hi when
 // hi_open) and value is finite.
-void check_range(const char* where, const char* name, double value, double lo, double hi,
-                 bool hi_open = false);
+void check_range(
+    const char* where, const char* name, double value, double lo, double hi, bool hi_open = false);
 
 std::string format_number(double value);
 

@@ -29,7 +29,9 @@ double l2(const std::vector<double>& g) {
 }
 
 // w - lr * scale * g in float64.
-std::vector<double> sgd_step(std::vector<double> w, const std::vector<double>& g, double lr,
+std::vector<double> sgd_step(std::vector<double> w,
+                             const std::vector<double>& g,
+                             double lr,
                              double scale) {
     for (std::size_t i = 0; i < w.size(); ++i) w[i] -= lr * scale * g[i];
     return w;
@@ -96,8 +98,8 @@ TEST(OptimizerClip, ClippingDoesNotTouchTheCallersGradients) {
     const std::vector<double> g = {3.0, -4.0};
     const Tensor grad = make_grad(g);
     Tensor v = make_var({0.0, 0.0});
-    for (auto opt : {SGD({.clipnorm = 1.0}), SGD({.clipvalue = 1.0}),
-                     SGD({.global_clipnorm = 1.0})}) {
+    for (auto opt :
+         {SGD({.clipnorm = 1.0}), SGD({.clipvalue = 1.0}), SGD({.global_clipnorm = 1.0})}) {
         opt.apply_gradients({grad}, {v});
         EXPECT_EQ(grad.to_doubles(), g);
     }
@@ -111,8 +113,8 @@ TEST(OptimizerClip, LargeGradientClipnormUsesThreadedNorm) {
     const double c = 2.0;
     SGD opt({.learning_rate = 1.0, .clipnorm = c});
     opt.apply_gradients({make_grad(g)}, {v});
-    EXPECT_TRUE(all_close(v.to_doubles(), sgd_step(w, g, 1.0, c / std::max(l2(g), c)), 1e-5,
-                          1e-9, "large clipnorm"));
+    EXPECT_TRUE(all_close(v.to_doubles(), sgd_step(w, g, 1.0, c / std::max(l2(g), c)), 1e-5, 1e-9,
+                          "large clipnorm"));
 }
 
 TEST(OptimizerClip, AtMostOneClipOption) {
@@ -237,8 +239,8 @@ TEST(OptimizerApply, VariablesAndSlotsKeepTheirBuffers) {
         const Tensor g2 = Tensor::from_doubles({1, -1, 2, -2, 3, -3}, {2, 3}, DType::float32);
         opt->apply_gradients({g1, g2}, {v1, v2});
         std::vector<const void*> slot_ptrs;
-        for (const char* name : {"m", "v", "vhat", "velocity", "momentum", "average_gradient",
-                                 "accumulator"}) {
+        for (const char* name :
+             {"m", "v", "vhat", "velocity", "momentum", "average_gradient", "accumulator"}) {
             Tensor s = opt->get_slot(v2, name);
             slot_ptrs.push_back(s.defined() ? s.raw_data() : nullptr);
         }
@@ -248,8 +250,8 @@ TEST(OptimizerApply, VariablesAndSlotsKeepTheirBuffers) {
         EXPECT_EQ(v2.shape(), (Shape{2, 3}));
         EXPECT_TRUE(v1.requires_grad());
         std::size_t k = 0;
-        for (const char* name : {"m", "v", "vhat", "velocity", "momentum", "average_gradient",
-                                 "accumulator"}) {
+        for (const char* name :
+             {"m", "v", "vhat", "velocity", "momentum", "average_gradient", "accumulator"}) {
             Tensor s = opt->get_slot(v2, name);
             EXPECT_EQ(s.defined() ? s.raw_data() : nullptr, slot_ptrs[k++])
                 << opt->class_name() << " slot " << name;

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,15 +25,14 @@ inline std::vector<double> f32_exact(std::vector<double> v) {
 }
 
 inline Tensor make_var(const std::vector<double>& values) {
-    Tensor t = Tensor::from_doubles(values, {static_cast<std::int64_t>(values.size())},
-                                    DType::float32);
+    Tensor t =
+        Tensor::from_doubles(values, {static_cast<std::int64_t>(values.size())}, DType::float32);
     t.set_requires_grad(true);
     return t;
 }
 
 inline Tensor make_grad(const std::vector<double>& values) {
-    return Tensor::from_doubles(values, {static_cast<std::int64_t>(values.size())},
-                                DType::float32);
+    return Tensor::from_doubles(values, {static_cast<std::int64_t>(values.size())}, DType::float32);
 }
 
 // Deterministic gradient for step t (1-based) and n elements: a mix of signs and magnitudes
@@ -58,11 +57,13 @@ inline std::vector<double> initial_weights(std::int64_t n) {
 
 // |got - want| <= rtol * |want| + atol for every element; reports the worst element.
 inline ::testing::AssertionResult all_close(const std::vector<double>& got,
-                                            const std::vector<double>& want, double rtol,
-                                            double atol, const std::string& what = "") {
+                                            const std::vector<double>& want,
+                                            double rtol,
+                                            double atol,
+                                            const std::string& what = "") {
     if (got.size() != want.size()) {
-        return ::testing::AssertionFailure() << what << ": size " << got.size() << " vs "
-                                             << want.size();
+        return ::testing::AssertionFailure()
+               << what << ": size " << got.size() << " vs " << want.size();
     }
     std::size_t worst = 0;
     double worst_excess = -1.0;
@@ -77,9 +78,9 @@ inline ::testing::AssertionResult all_close(const std::vector<double>& got,
     }
     if (worst_excess > 0) {
         return ::testing::AssertionFailure()
-               << what << ": element " << worst << " got " << got[worst] << ", want "
-               << want[worst] << " (|diff| " << std::abs(got[worst] - want[worst])
-               << ", rtol " << rtol << ", atol " << atol << ")";
+               << what << ": element " << worst << " got " << got[worst] << ", want " << want[worst]
+               << " (|diff| " << std::abs(got[worst] - want[worst]) << ", rtol " << rtol
+               << ", atol " << atol << ")";
     }
     return ::testing::AssertionSuccess();
 }
@@ -89,9 +90,9 @@ using ReferenceStep =
     std::function<void(std::vector<double>& w, const std::vector<double>& g, int t)>;
 
 struct ReplayOptions {
-    std::int64_t n = 23;      // elements of the variable
+    std::int64_t n = 23;  // elements of the variable
     int steps = 8;
-    double scale = 1.0;       // gradient magnitude (grad_sequence)
+    double scale = 1.0;          // gradient magnitude (grad_sequence)
     bool start_at_zero = false;  // w0 = 0, so the weights are the accumulated updates
     // Called before step t (1-based) on the engine optimizer; the reference reads
     // opt.learning_rate() itself.
@@ -102,7 +103,8 @@ struct ReplayOptions {
 // step: rtol 1e-5 on the weights, with an absolute floor of 1e-6 (weights ~1: about 8 float32
 // ulps) or, from w0 = 0, 1e-6 of the largest reference weight (the float32 noise of the
 // accumulated updates, relative to their size).
-inline ::testing::AssertionResult replay_against_reference(Optimizer& opt, const ReferenceStep& ref,
+inline ::testing::AssertionResult replay_against_reference(Optimizer& opt,
+                                                           const ReferenceStep& ref,
                                                            const ReplayOptions& o) {
     std::vector<double> w = o.start_at_zero ? std::vector<double>(o.n, 0.0) : initial_weights(o.n);
     Tensor var = make_var(w);

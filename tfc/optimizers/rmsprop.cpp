@@ -19,8 +19,8 @@ struct RMSpropScalars {
 };
 
 template <bool kCentered, bool kMomentum>
-void rmsprop_loop(const float* g, float* w, float* v, float* a, float* mom, std::int64_t n,
-                  RMSpropScalars s) {
+void rmsprop_loop(
+    const float* g, float* w, float* v, float* a, float* mom, std::int64_t n, RMSpropScalars s) {
 #pragma omp parallel for simd if (n >= kParallelMin) schedule(static)
     for (std::int64_t i = 0; i < n; ++i) {
         const float gi = g[i];
@@ -34,7 +34,7 @@ void rmsprop_loop(const float* g, float* w, float* v, float* a, float* mom, std:
         } else {
             denom = vi + s.eps;
         }
-        const float inc = gi * s.lr / (std::sqrt(denom - s.eps) + s.eps);
+        const float inc = gi * s.lr / std::sqrt(denom);
         if constexpr (kMomentum) {
             const float mi = s.mu * mom[i] + inc;
             mom[i] = mi;

@@ -25,7 +25,7 @@ struct RMSpropOptions {
 };
 
 class RMSprop : public Optimizer {
-public:
+  public:
     explicit RMSprop(const RMSpropOptions& options = {});
     std::string class_name() const override { return "RMSprop"; }
 
@@ -34,10 +34,10 @@ public:
     double epsilon() const { return epsilon_; }
     bool centered() const { return centered_; }
 
-protected:
+  protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;
 
-private:
+  private:
     double rho_;
     double momentum_;
     double epsilon_;

@@ -72,8 +72,8 @@ TEST(RMSprop, CenteredMatchesKerasFormula) {
 }
 
 TEST(RMSprop, CenteredWithMomentumMatchesKerasFormula) {
-    check_variant({.learning_rate = 0.01, .rho = 0.8, .momentum = 0.5, .epsilon = 1e-6,
-                   .centered = true});
+    check_variant(
+        {.learning_rate = 0.01, .rho = 0.8, .momentum = 0.5, .epsilon = 1e-6, .centered = true});
 }
 
 TEST(RMSprop, LargeVariableRunsThreadedLoop) {

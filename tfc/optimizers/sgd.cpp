@@ -39,9 +39,9 @@ void SGD::update_step(const Tensor& grad, Tensor& var, std::int64_t /*step*/) {
     } else {
 #pragma omp parallel for simd if (n >= kParallelMin) schedule(static)
         for (std::int64_t i = 0; i < n; ++i) {
-            const float mi = mu * m[i] - g[i];
+            const float mi = mu * m[i] - lr * g[i];
             m[i] = mi;
-            w[i] += lr * mi;
+            w[i] += mi;
         }
     }
 }

@@ -21,17 +21,17 @@ struct SGDOptions {
 };
 
 class SGD : public Optimizer {
-public:
+  public:
     explicit SGD(const SGDOptions& options = {});
     std::string class_name() const override { return "SGD"; }
 
     double momentum() const { return momentum_; }
     bool nesterov() const { return nesterov_; }
 
-protected:
+  protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;
 
-private:
+  private:
     double momentum_;
     bool nesterov_;
 };

@@ -13,20 +13,20 @@
 namespace tfc {
 namespace {
 
-using testing::ReplayOptions;
 using testing::replay_against_reference;
+using testing::ReplayOptions;
 
 testing::ReferenceStep keras_sgd(const Optimizer& opt, double momentum, bool nesterov) {
     auto m = std::make_shared<std::vector<double>>();
-    return [&opt, momentum, nesterov, m](std::vector<double>& w, const std::vector<double>& g,
-                                         int) {
-        const double lr = opt.learning_rate();
-        if (m->empty()) m->assign(w.size(), 0.0);
-        for (std::size_t i = 0; i < w.size(); ++i) {
-            (*m)[i] = -g[i] * lr + (*m)[i] * momentum;
-            w[i] += nesterov ? -g[i] * lr + (*m)[i] * momentum : (*m)[i];
-        }
-    };
+    return
+        [&opt, momentum, nesterov, m](std::vector<double>& w, const std::vector<double>& g, int) {
+            const double lr = opt.learning_rate();
+            if (m->empty()) m->assign(w.size(), 0.0);
+            for (std::size_t i = 0; i < w.size(); ++i) {
+                (*m)[i] = -g[i] * lr + (*m)[i] * momentum;
+                w[i] += nesterov ? -g[i] * lr + (*m)[i] * momentum : (*m)[i];
+            }
+        };
 }
 
 TEST(SGD, PlainMatchesKerasFormula) {
@@ -73,8 +73,7 @@ TEST(SGD, LearningRateChangeKeepsLrInsideTheVelocity) {
 
 TEST(SGD, LargeVariableRunsThreadedLoop) {
     SGD opt({.learning_rate = 0.01, .momentum = 0.9, .nesterov = true});
-    EXPECT_TRUE(
-        replay_against_reference(opt, keras_sgd(opt, 0.9, true), {.n = 70001, .steps = 4}));
+    EXPECT_TRUE(replay_against_reference(opt, keras_sgd(opt, 0.9, true), {.n = 70001, .steps = 4}));
 }
 
 TEST(SGD, OptionsAndValidation) {

@@ -140,7 +140,7 @@ Logs Model::train_on_batch(const Tensor& x_in, const Tensor& y, const Tensor& sa
     autograd::NoGradGuard ng;
     for (auto& m : metrics_) {
         m->reset_state();
-        m->update_state(y, y_pred, sample_weight);
+        m->update_state(y, y_pred);
         logs.set(m->name(), m->result());
     }
     return logs;
@@ -191,13 +191,15 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
     const std::int64_t n = x.dim(0);
     const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
     auto history = std::make_shared<History>();
+    // Keras 2.15 order (CallbackList._add_default_callbacks): the user's callbacks, then
+    // History, then the progress bar; so History sees what the callbacks add (e.g. "lr").
     CallbackList cbs;
-    cbs.items.push_back(history);
     for (const auto& c : opt.callbacks) {
         TFC_CHECK(c != nullptr, "fit", "a callback is null", "nullptr", "callback objects",
                   "remove the null entry");
         cbs.items.push_back(c);
     }
+    cbs.items.push_back(history);
     cbs.each([&](Callback& c) {
         c.set_model(this);
         c.set_params(CallbackParams{opt.epochs, steps, opt.verbose});
@@ -245,7 +247,7 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
             {
                 autograd::NoGradGuard ng;
                 for (auto& m : metrics_) {
-                    m->update_state(yb, y_pred, swb);
+                    m->update_state(yb, y_pred);  // compile() metrics are unweighted in Keras 2
                     logs.set(m->name(), m->result());
                 }
             }
@@ -260,8 +262,8 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
             Logs val = run_test(vx, vy, Tensor(), opt.batch_size, 0, {}, true);
             for (const auto& [k, v] : val.items()) logs.set("val_" + k, v);
         }
-        bar.update(step, logs.items(), true);
         cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });
+        bar.update(step, logs.items(), true);
         epoch_logs = logs;
     }
     cbs.each([&](Callback& c) { c.on_train_end(epoch_logs); });
@@ -302,7 +304,7 @@ Logs Model::run_test(const Tensor& x_in, const Tensor& y, const Tensor& sample_w
         loss_mean.add(loss.item(), static_cast<double>(hi - lo));
         logs.set("loss", loss_mean.result());
         for (auto& m : metrics_) {
-            m->update_state(yb, y_pred, swb);
+            m->update_state(yb, y_pred);  // compile() metrics are unweighted in Keras 2
             logs.set(m->name(), m->result());
         }
         for (const auto& c : callbacks) c->on_test_batch_end(step, logs);

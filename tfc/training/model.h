@@ -34,25 +34,25 @@ struct FitOptions {
     std::int64_t batch_size = 32;
     int epochs = 1;
     int verbose = 1;  // 0 silent, 1 progress bar, 2 one line per epoch
-    std::vector<CallbackPtr> callbacks;
+    std::vector<CallbackPtr> callbacks{};
     double validation_split = 0.0;  // the LAST fraction of x/y, taken before shuffling
-    std::optional<std::pair<Tensor, Tensor>> validation_data;
+    std::optional<std::pair<Tensor, Tensor>> validation_data{};
     bool shuffle = true;
-    Tensor sample_weight;  // (batch,) per-sample weights, optional
+    Tensor sample_weight{};  // (batch,) per-sample weights, optional
     int initial_epoch = 0;
 };
 
 struct EvaluateOptions {
     std::int64_t batch_size = 32;
     int verbose = 1;
-    std::vector<CallbackPtr> callbacks;
-    Tensor sample_weight;
+    std::vector<CallbackPtr> callbacks{};
+    Tensor sample_weight{};
 };
 
 struct PredictOptions {
     std::int64_t batch_size = 32;
     int verbose = 0;
-    std::vector<CallbackPtr> callbacks;
+    std::vector<CallbackPtr> callbacks{};
 };
 
 class Model {

@@ -25,8 +25,14 @@ void broadcast_copy_typed(const E* src, const Shape& src_shape, E* dst, const Sh
 }
 
 template <typename E>
-void select_typed(const std::uint8_t* cond, const Shape& cs, const E* a, const Shape& as,
-                  const E* b, const Shape& bs, E* dst, const Shape& os) {
+void select_typed(const std::uint8_t* cond,
+                  const Shape& cs,
+                  const E* a,
+                  const Shape& as,
+                  const E* b,
+                  const Shape& bs,
+                  E* dst,
+                  const Shape& os) {
     const BroadcastPlan plan = plan_broadcast(os, {&cs, &as, &bs});
     const std::int64_t len = plan.row_length(), rows = plan.num_rows();
     const std::int64_t sc = plan.strides[0].back(), sa = plan.strides[1].back(),
@@ -44,17 +50,29 @@ void select_typed(const std::uint8_t* cond, const Shape& cs, const E* a, const S
 template <typename Fn>
 void by_size(std::size_t elem_size, Fn&& fn) {
     switch (elem_size) {
-        case 1: fn(std::uint8_t{}); return;
-        case 2: fn(std::uint16_t{}); return;
-        case 4: fn(std::uint32_t{}); return;
-        case 8: fn(std::uint64_t{}); return;
-        default: TFC_ASSERT(false && "unsupported element size");
+        case 1:
+            fn(std::uint8_t{});
+            return;
+        case 2:
+            fn(std::uint16_t{});
+            return;
+        case 4:
+            fn(std::uint32_t{});
+            return;
+        case 8:
+            fn(std::uint64_t{});
+            return;
+        default:
+            TFC_ASSERT(false && "unsupported element size");
     }
 }
 
 }  // namespace
 
-void broadcast_copy(const void* src, const Shape& src_shape, void* dst, const Shape& dst_shape,
+void broadcast_copy(const void* src,
+                    const Shape& src_shape,
+                    void* dst,
+                    const Shape& dst_shape,
                     std::size_t elem_size) {
     if (num_elements(dst_shape) == 0) return;
     by_size(elem_size, [&](auto tag) {
@@ -64,14 +82,20 @@ void broadcast_copy(const void* src, const Shape& src_shape, void* dst, const Sh
     });
 }
 
-void select(const std::uint8_t* cond, const Shape& cond_shape, const void* a, const Shape& a_shape,
-            const void* b, const Shape& b_shape, void* dst, const Shape& out_shape,
+void select(const std::uint8_t* cond,
+            const Shape& cond_shape,
+            const void* a,
+            const Shape& a_shape,
+            const void* b,
+            const Shape& b_shape,
+            void* dst,
+            const Shape& out_shape,
             std::size_t elem_size) {
     if (num_elements(out_shape) == 0) return;
     by_size(elem_size, [&](auto tag) {
         using E = decltype(tag);
-        select_typed(cond, cond_shape, static_cast<const E*>(a), a_shape,
-                     static_cast<const E*>(b), b_shape, static_cast<E*>(dst), out_shape);
+        select_typed(cond, cond_shape, static_cast<const E*>(a), a_shape, static_cast<const E*>(b),
+                     b_shape, static_cast<E*>(dst), out_shape);
     });
 }
 

@@ -10,12 +10,21 @@
 namespace tfc::kernels::ref {
 
 // dst[dst_shape] = src broadcast from src_shape.
-void broadcast_copy(const void* src, const Shape& src_shape, void* dst, const Shape& dst_shape,
+void broadcast_copy(const void* src,
+                    const Shape& src_shape,
+                    void* dst,
+                    const Shape& dst_shape,
                     std::size_t elem_size);
 
 // dst = cond ? a : b, all three broadcast to out_shape; cond holds 0/1 bytes (bool).
-void select(const std::uint8_t* cond, const Shape& cond_shape, const void* a, const Shape& a_shape,
-            const void* b, const Shape& b_shape, void* dst, const Shape& out_shape,
+void select(const std::uint8_t* cond,
+            const Shape& cond_shape,
+            const void* a,
+            const Shape& a_shape,
+            const void* b,
+            const Shape& b_shape,
+            void* dst,
+            const Shape& out_shape,
             std::size_t elem_size);
 
 }  // namespace tfc::kernels::ref
