@@ -193,6 +193,7 @@ Tensor Tensor::reshaped(const Shape& new_shape) const {
     impl->requires_grad = false;
     impl->tape_marks.clear();
     impl->keras_logits.reset();
+    impl->keras_mask.reset();
     impl->id = g_next_id.fetch_add(1, std::memory_order_relaxed);
     Tensor t;
     t.impl_ = std::move(impl);
@@ -276,6 +277,17 @@ void Tensor::set_requires_grad(bool on) {
     check_defined("Tensor::set_requires_grad");
     impl_->requires_grad = on;
 }
+void Tensor::set_keras_mask(const Tensor& mask) {
+    check_defined("Tensor::set_keras_mask");
+    impl_->keras_mask = mask.impl_;
+}
+
+Tensor Tensor::keras_mask() const {
+    Tensor t;
+    if (impl_) t.impl_ = impl_->keras_mask;
+    return t;
+}
+
 void Tensor::set_keras_logits(const Tensor& logits, const std::string& kind) {
     check_defined("Tensor::set_keras_logits");
     logits.check_defined("Tensor::set_keras_logits");

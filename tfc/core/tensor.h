@@ -77,6 +77,10 @@ public:
     // "softmax" Keras activations; read by the cross-entropy losses. kind: "sigmoid"/"softmax".
     void set_keras_logits(const Tensor& logits, const std::string& kind);
     Tensor keras_logits(const std::string& kind) const;  // undefined when absent
+    // Keras's `_keras_mask` (keras/engine/base_layer.py): set on a layer's output by
+    // Layer::operator() from compute_mask(); read by mask-consuming layers and losses.
+    void set_keras_mask(const Tensor& mask);  // an undefined mask clears it
+    Tensor keras_mask() const;                // undefined when absent
 
     // Internal: autograd bookkeeping and identity.
     TensorImpl* impl() const { return impl_.get(); }

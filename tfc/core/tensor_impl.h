@@ -32,6 +32,8 @@ struct TensorImpl {
     // remembers its pre-activation logits so cross-entropy losses can use them.
     std::shared_ptr<TensorImpl> keras_logits;
     std::string keras_logits_kind;
+    // Keras's `_keras_mask`: a bool (batch, timesteps) mask carried by a layer's output.
+    std::shared_ptr<TensorImpl> keras_mask;
 };
 
 }  // namespace tfc

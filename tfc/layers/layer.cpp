@@ -5,6 +5,7 @@
 
 #include "tfc/core/error.h"
 #include "tfc/initializers/initializers.h"
+#include "tfc/ops/ops.h"
 
 namespace tfc {
 
@@ -43,7 +44,26 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
         if (!s.empty()) s[0] = -1;
         ensure_built(s);
     }
-    return call(inputs, training);
+    const Tensor mask = inputs.keras_mask();
+    Tensor out = call(inputs, training);
+    if (out.defined() && !out.keras_mask().defined()) {
+        Tensor m = compute_mask(inputs, mask);
+        if (m.defined()) {
+            if (out.same_as(inputs)) out = ops::reshape(out, out.shape());  // keep input untouched
+            out.set_keras_mask(m);
+        }
+    }
+    return out;
+}
+
+Tensor Layer::compute_mask(const Tensor& inputs, const Tensor& mask) const {
+    if (!mask.defined()) return Tensor();
+    TFC_CHECK(supports_masking(), name_, "layer does not support masking, but got a mask",
+              "a mask of shape " + shape_str(mask.shape()) + " from the previous layer",
+              "no mask (" + class_name() + " cannot use one)",
+              "use a layer that consumes the mask first (an RNN or GlobalAveragePooling1D), or "
+              "set mask_zero=false on the Embedding");
+    return mask;
 }
 
 std::vector<Weight*> Layer::weights() {

@@ -45,7 +45,14 @@ public:
     virtual Shape compute_output_shape(const Shape& input_shape) const;
 
     // Builds on first use (from the input's shape), checks the input, then calls call().
+    // Masks flow as in Keras: the input's keras_mask() is visible to call(); afterwards the
+    // output gets compute_mask(inputs, input_mask) unless call() already set one.
     Tensor operator()(const Tensor& inputs, bool training = false);
+
+    // Masking (keras/engine/base_layer.py): a layer that supports masking passes the mask on by
+    // default; one that does not refuses a non-empty mask with an error.
+    virtual bool supports_masking() const { return false; }
+    virtual Tensor compute_mask(const Tensor& inputs, const Tensor& mask) const;
 
     // The shape given with Keras's `input_shape=` (without batch); empty when not given.
     const Shape& declared_input_shape() const { return declared_input_shape_; }
