@@ -10,6 +10,8 @@ PACKAGES=(
   nlohmann-json3-dev                # golden fixtures, configs
   libcairo2-dev                     # plots (PNG / SVG)
   zlib1g-dev                        # gzip'ed IDX files
+  libhdf5-dev libzip-dev            # Keras .h5 / .keras model files
+  libjpeg-dev libpng-dev            # image decoding
   dataset-fashion-mnist             # the main job's data
   python3-torch python3-numpy       # benchmark peer
 )
