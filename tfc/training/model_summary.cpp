@@ -1,6 +1,7 @@
 // model.summary(): Keras 2.15's table (keras/utils/layer_utils.py `print_summary`): line length
 // 65, column stops at 29 / 55 / 65, a leading space, two spaces between columns, a blank row
 // after every layer, and totals with the weights' memory size.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -13,7 +14,9 @@ namespace {
 constexpr int kLineLength = 65;
 constexpr int kStops[3] = {29, 55, 65};
 
-// One table row; fields longer than a column wrap onto further lines, as Keras's print_row does.
+// One table row (Keras 2.15 `print_row`): fields longer than a column wrap onto further lines,
+// breaking after "),", "},", "]," or "'," when one fits; columns but the last lose one extra
+// character to the leading space.
 void print_row(std::ostream& out, std::vector<std::string> fields) {
     auto any_left = [&] {
         for (const auto& f : fields) {
@@ -25,13 +28,22 @@ void print_row(std::ostream& out, std::vector<std::string> fields) {
         std::string line;
         for (int col = 0; col < 3; ++col) {
             const int start = col ? kStops[col - 1] : 0;
-            const int space = col != 2 ? 2 : 0;
-            const int cutoff = kStops[col] - start - space - (col == 0 ? 1 : 0);
+            const bool last = col == 2;
+            const int space = last ? 0 : 2;
+            std::size_t cutoff = static_cast<std::size_t>(kStops[col] - start - space - (last ? 0 : 1));
+            std::string fit = fields[col].substr(0, cutoff);
+            std::size_t best = std::string::npos;
+            for (const char* brk : {"),", "},", "],", "',"}) {
+                const auto pos = fit.find(brk);
+                if (pos != std::string::npos) best = std::min(best, pos + 2);
+            }
+            if (best != std::string::npos) {
+                cutoff = best;
+                fit = fit.substr(0, cutoff);
+            }
             if (col == 0) line += " ";
-            line += fields[col].substr(0, cutoff);
-            fields[col] = fields[col].size() > static_cast<std::size_t>(cutoff)
-                              ? fields[col].substr(cutoff)
-                              : std::string();
+            line += fit + std::string(space, ' ');
+            fields[col] = fields[col].size() > cutoff ? fields[col].substr(cutoff) : std::string();
             if (line.size() < static_cast<std::size_t>(kStops[col])) {
                 line += std::string(kStops[col] - line.size(), ' ');
             }
