@@ -1,0 +1,12 @@
+// The list of layer families known to the registry: one line per family.
+#include "tfc/io/layer_registry.h"
+
+namespace tfc::io {
+
+void register_core_layers(LayerRegistry& r);  // core_layers_config.cpp
+
+void register_builtin_layers(LayerRegistry& r) {
+    register_core_layers(r);
+}
+
+}  // namespace tfc::io

@@ -1,0 +1,92 @@
+// Internal to tfc/io: a small, defensive layer over the HDF5 C API. Every open checks that each
+// path component is a hard link (no external or soft links); datasets are checked for external
+// storage, virtual layout, unknown filters, rank, and a byte size no larger than the file before
+// anything is allocated; attributes are bounded. HDF5's own error printing is silenced.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tfc/core/tensor.h"
+
+namespace tfc::io::h5 {
+
+// Owns an hid_t and closes it with the matching H5*close.
+class Handle {
+public:
+    Handle() = default;
+    explicit Handle(hid_t id) : id_(id) {}
+    ~Handle();
+    Handle(Handle&& o) noexcept : id_(o.id_) { o.id_ = -1; }
+    Handle& operator=(Handle&& o) noexcept;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    hid_t get() const { return id_; }
+    hid_t release() {
+        const hid_t id = id_;
+        id_ = -1;
+        return id;
+    }
+    bool valid() const { return id_ >= 0; }
+
+private:
+    hid_t id_ = -1;
+};
+
+// Silences HDF5's automatic error stack printing for its lifetime.
+class Quiet {
+public:
+    Quiet();
+    ~Quiet();
+    Quiet(const Quiet&) = delete;
+    Quiet& operator=(const Quiet&) = delete;
+
+private:
+    H5E_auto2_t func_ = nullptr;
+    void* data_ = nullptr;
+};
+
+struct File {
+    Handle id;
+    std::uint64_t size = 0;  // bytes of the file (or image): the bound for every allocation
+    std::string label;       // for messages: the path, or "model.weights.h5 in X.keras"
+};
+
+// Opens for reading; refuses non-HDF5 / truncated files and any external or soft link.
+File open_read(const std::string& path);
+// Opens an in-memory image (a zip entry) read-only.
+File open_image(const std::string& bytes, const std::string& label);
+// Creates (truncates) a file for writing with the library defaults h5py uses.
+File create(const std::string& path);
+// Closes and flushes; throws on failure.
+void close(File& f);
+
+bool exists(const File& f, hid_t parent, const std::string& path);  // hard links only
+Handle open_group(const File& f, hid_t parent, const std::string& path);
+bool has_attr(hid_t obj, const std::string& name);
+// A scalar (or 1-element) string attribute, fixed or variable length.
+std::optional<std::string> read_string_attr(const File& f, hid_t obj, const std::string& name);
+// A string-array attribute joined over Keras's chunks name, name0, name1, ...; an empty
+// numeric array (what Keras writes for no names) gives {}; absent gives nullopt.
+std::optional<std::vector<std::string>> read_string_list_attr(const File& f, hid_t obj,
+                                                              const std::string& name);
+// Reads a float dataset as float32 after all the checks above.
+Tensor read_dataset(const File& f, hid_t parent, const std::string& path);
+// Shape of a dataset without reading it.
+Shape dataset_shape(const File& f, hid_t parent, const std::string& path);
+
+Handle create_group(hid_t parent, const std::string& name);
+// Groups along `path` ("a/b/c" creates a, a/b) and returns the last one.
+Handle create_groups(hid_t parent, const std::string& path);
+// Variable-length scalar string; utf8 picks the character set.
+void write_string_attr(hid_t obj, const std::string& name, const std::string& value, bool utf8);
+// Variable-length string array; an empty list is written as an empty float64 array (as Keras).
+void write_string_list_attr(hid_t obj, const std::string& name,
+                            const std::vector<std::string>& values);
+void write_dataset(hid_t parent, const std::string& name, const Tensor& value);
+
+}  // namespace tfc::io::h5

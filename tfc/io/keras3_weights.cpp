@@ -1,0 +1,113 @@
+// Keras 3 weights layout (model.weights.h5 inside .keras, and *.weights.h5): each layer of a
+// Sequential gets `layers/<snake_case class name, de-duplicated>/vars/<i>`, its variables in
+// Keras order (trainable, then non-trainable). tf.keras 2.13 used `_layer_checkpoint_dependencies`.
+#include <map>
+#include <regex>
+
+#include "tfc/core/error.h"
+#include "tfc/io/formats_impl.h"
+
+namespace tfc::io {
+namespace {
+
+// Keras's naming.to_snake_case: "LeakyReLU" -> "leaky_re_lu", "Conv2D" -> "conv2d".
+std::string to_snake_case(const std::string& name) {
+    static const std::regex non_word("[^A-Za-z0-9_]+");
+    static const std::regex first("(.)([A-Z][a-z]+)");
+    static const std::regex second("([a-z])([A-Z])");
+    std::string s = std::regex_replace(name, non_word, "");
+    s = std::regex_replace(s, first, "$1_$2");
+    s = std::regex_replace(s, second, "$1_$2");
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The attribute-path key of each layer, as Keras 3's _save_container_state names list items.
+std::vector<std::string> layer_keys(const Model& model) {
+    std::map<std::string, int> used;
+    std::vector<std::string> keys;
+    for (const auto& l : model.layers()) {
+        const std::string base = to_snake_case(l->class_name());
+        const int n = used[base]++;
+        keys.push_back(n == 0 ? base : base + "_" + std::to_string(n));
+    }
+    return keys;
+}
+
+std::string layers_root(const h5::File& f) {
+    if (h5::exists(f, f.id.get(), "layers")) return "layers";
+    if (h5::exists(f, f.id.get(), "_layer_checkpoint_dependencies")) return "_layer_checkpoint_dependencies";
+    return "";
+}
+
+}  // namespace
+
+bool is_keras3_weights(const h5::File& f) {
+    return !h5::has_attr(f.id.get(), "layer_names") && !layers_root(f).empty();
+}
+
+void load_keras3_weights(const h5::File& f, Model& model) {
+    const std::string root = layers_root(f);
+    TFC_CHECK(!root.empty(), "load_weights", "the file has no 'layers' group", "'" + f.label + "'",
+              "Keras 3 weights (layers/<name>/vars/<i>)", "save with Keras 3's model.save_weights");
+    TFC_CHECK(model.built(), "load_weights", "the model is not built, so its weights do not exist",
+              model.name(), "a model with a known input shape",
+              "give the first layer an input shape (or call build()) before loading weights");
+    const auto layers = model.layers();
+    const auto keys = layer_keys(model);
+    std::vector<std::vector<Tensor>> values(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        auto ws = layers[i]->weights();
+        const std::string vars = root + "/" + keys[i] + "/vars";
+        if (ws.empty()) continue;
+        TFC_CHECK(h5::exists(f, f.id.get(), vars), "load_weights",
+                  "the file has no weights for layer '" + layers[i]->name() + "'",
+                  "no group '" + vars + "' in '" + f.label + "'", "'" + vars + "/0', ...",
+                  "load weights saved from the same architecture");
+        h5::Handle g = h5::open_group(f, f.id.get(), vars);
+        TFC_CHECK(!h5::exists(f, g.get(), std::to_string(ws.size())), "load_weights",
+                  "layer '" + layers[i]->name() + "' has more weights in the file than in the model",
+                  "'" + vars + "/" + std::to_string(ws.size()) + "' exists",
+                  std::to_string(ws.size()) + " weights", "load weights saved from the same architecture");
+        for (std::size_t k = 0; k < ws.size(); ++k) {
+            const std::string name = std::to_string(k);
+            const Shape shape = h5::dataset_shape(f, g.get(), name);
+            TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
+                      "weight '" + vars + "/" + name + "' does not fit layer '" + layers[i]->name() + "'",
+                      shape_str(shape) + " in the file",
+                      shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
+                      "load weights saved from the same architecture");
+            values[i].push_back(h5::read_dataset(f, g.get(), name));
+        }
+    }
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (!values[i].empty()) layers[i]->set_weights(values[i]);
+    }
+}
+
+void write_keras3_weights(const Model& model, const std::string& path) {
+    TFC_CHECK(model.built(), "save_weights", "the model has no weights yet", model.name(),
+              "a built model", "call build(), fit() or predict() first, or give an input shape");
+    h5::Quiet quiet;
+    h5::File f = h5::create(path);
+    const hid_t root = f.id.get();
+    {
+        h5::Handle layers_group = h5::create_group(root, "layers");
+        const auto layers = model.layers();
+        const auto keys = layer_keys(model);
+        for (std::size_t i = 0; i < layers.size(); ++i) {
+            h5::Handle g = h5::create_group(layers_group.get(), keys[i]);
+            h5::Handle vars = h5::create_group(g.get(), "vars");
+            h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
+            auto ws = layers[i]->weights();
+            for (std::size_t k = 0; k < ws.size(); ++k) {
+                h5::write_dataset(vars.get(), std::to_string(k), ws[k]->value);
+            }
+        }
+        h5::Handle vars = h5::create_group(root, "vars");
+        h5::write_string_attr(vars.get(), "name", model.name(), true);
+    }
+    h5::close(f);
+}
+
+}  // namespace tfc::io

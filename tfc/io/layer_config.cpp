@@ -1,0 +1,300 @@
+#include "tfc/io/layer_config.h"
+
+#include <cmath>
+
+#include "tfc/core/error.h"
+#include "tfc/io/json_impl.h"
+
+namespace tfc::io {
+
+json parse_json(const std::string& text, const std::string& where) {
+    // Depth is bounded by the parser callback so a hostile file cannot exhaust the stack.
+    int depth = 0;
+    bool too_deep = false;
+    auto guard = [&](int d, json::parse_event_t event, json&) {
+        if (event == json::parse_event_t::object_start || event == json::parse_event_t::array_start) {
+            depth = d;
+            if (d > 200) too_deep = true;
+        }
+        return !too_deep;
+    };
+    json value;
+    try {
+        value = json::parse(text, guard);
+    } catch (const json::exception& e) {
+        fail(where, "the JSON is malformed", e.what(), "valid JSON written by Keras",
+             "re-save the model with Keras; the file is damaged or not a Keras file");
+    }
+    TFC_CHECK(!too_deep, where, "the JSON nests too deeply", "more than 200 levels",
+              "a Keras model config", "the file is damaged or hostile; re-save it with Keras");
+    (void)depth;
+    return value;
+}
+
+std::string json_excerpt(const json& value) {
+    std::string s = value.dump();
+    if (s.size() > 80) s = s.substr(0, 77) + "...";
+    return s;
+}
+
+std::string class_name_of(const json& entry, const std::string& where) {
+    TFC_CHECK(entry.is_object() && entry.contains("class_name") && entry["class_name"].is_string(),
+              where, "a layer entry has no class_name", json_excerpt(entry),
+              "{\"class_name\": ..., \"config\": {...}}", "the model config is damaged; re-save it");
+    return entry["class_name"].get<std::string>();
+}
+
+LayerConfig::LayerConfig(const JsonNode& node, std::string class_name)
+    : node_(node), class_name_(std::move(class_name)) {
+    TFC_CHECK(node_.value.is_object(), "load_model", "the config of a " + class_name_ +
+              " layer is not a dict", json_excerpt(node_.value), "a JSON object",
+              "the model config is damaged; re-save it");
+}
+
+void LayerConfig::fail_key(const std::string& key, const std::string& problem,
+                           const std::string& got, const std::string& expected) const {
+    const std::string who = name().empty() ? class_name_ : class_name_ + " '" + name() + "'";
+    fail("load_model: " + who, "config key '" + key + "' " + problem, got, expected,
+         "re-save the model with a supported Keras version, or fix the config");
+}
+
+std::string LayerConfig::name() const {
+    const json& v = node_.value;
+    if (v.contains("name") && v["name"].is_string()) return v["name"].get<std::string>();
+    return "";
+}
+
+bool LayerConfig::trainable() const { return get_bool("trainable", true); }
+
+bool LayerConfig::has(const std::string& key) const {
+    return node_.value.contains(key) && !node_.value[key].is_null();
+}
+
+std::string LayerConfig::get_string(const std::string& key) const {
+    if (!has(key)) fail_key(key, "is missing", "no value", "a string");
+    return get_string(key, "");
+}
+
+std::string LayerConfig::get_string(const std::string& key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    if (!v.is_string()) fail_key(key, "has the wrong type", json_excerpt(v), "a string");
+    return v.get<std::string>();
+}
+
+std::int64_t LayerConfig::get_int(const std::string& key) const {
+    if (!has(key)) fail_key(key, "is missing", "no value", "an integer");
+    return get_int(key, 0);
+}
+
+std::int64_t LayerConfig::get_int(const std::string& key, std::int64_t fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
+            return static_cast<std::int64_t>(d);
+        }
+    }
+    fail_key(key, "has the wrong type", json_excerpt(v), "an integer");
+}
+
+double LayerConfig::get_double(const std::string& key) const {
+    if (!has(key)) fail_key(key, "is missing", "no value", "a number");
+    return get_double(key, 0.0);
+}
+
+double LayerConfig::get_double(const std::string& key, double fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    if (!v.is_number()) fail_key(key, "has the wrong type", json_excerpt(v), "a number");
+    return v.get<double>();
+}
+
+std::optional<double> LayerConfig::get_optional_double(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return get_double(key, 0.0);
+}
+
+bool LayerConfig::get_bool(const std::string& key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    if (!v.is_boolean()) fail_key(key, "has the wrong type", json_excerpt(v), "true or false");
+    return v.get<bool>();
+}
+
+Shape LayerConfig::get_shape(const std::string& key) const {
+    if (!has(key)) fail_key(key, "is missing", "no value", "a list of dimensions");
+    const json& v = node_.value[key];
+    if (!v.is_array() || v.size() > 16) {
+        fail_key(key, "is not a shape", json_excerpt(v), "a list of at most 16 dimensions");
+    }
+    Shape s;
+    for (const json& d : v) {
+        if (d.is_null()) {
+            s.push_back(-1);
+        } else if (d.is_number_integer() && d.get<std::int64_t>() >= -1 &&
+                   d.get<std::int64_t>() <= (std::int64_t{1} << 40)) {
+            s.push_back(d.get<std::int64_t>());
+        } else {
+            fail_key(key, "has an invalid dimension", json_excerpt(v),
+                     "null or integers in [-1, 2^40]");
+        }
+    }
+    return s;
+}
+
+std::string LayerConfig::get_activation(const std::string& key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_object() && v.contains("config") && v["config"].is_string()) {
+        return v["config"].get<std::string>();
+    }
+    fail_key(key, "is not an activation name", json_excerpt(v), "a string such as \"relu\"");
+}
+
+namespace {
+
+std::optional<std::uint64_t> seed_of(const json& cfg) {
+    if (!cfg.contains("seed") || cfg["seed"].is_null()) return std::nullopt;
+    if (!cfg["seed"].is_number_integer() || cfg["seed"].get<std::int64_t>() < 0) return std::nullopt;
+    return cfg["seed"].get<std::uint64_t>();
+}
+
+double num_or(const json& cfg, const char* key, double fallback) {
+    if (cfg.contains(key) && cfg[key].is_number()) return cfg[key].get<double>();
+    return fallback;
+}
+
+std::string str_or(const json& cfg, const char* key, const std::string& fallback) {
+    if (cfg.contains(key) && cfg[key].is_string()) return cfg[key].get<std::string>();
+    return fallback;
+}
+
+}  // namespace
+
+InitializerRef LayerConfig::get_initializer(const std::string& key,
+                                            const std::string& fallback) const {
+    if (!has(key)) return InitializerRef(fallback);
+    const json& v = node_.value[key];
+    if (v.is_string()) {
+        try {
+            return InitializerRef(v.get<std::string>());
+        } catch (const Error&) {
+            fail_key(key, "names an unknown initializer", json_excerpt(v), "a Keras initializer");
+        }
+    }
+    if (!v.is_object() || !v.contains("class_name") || !v["class_name"].is_string()) {
+        fail_key(key, "is not an initializer", json_excerpt(v), "{\"class_name\", \"config\"}");
+    }
+    const std::string cls = v["class_name"].get<std::string>();
+    const json cfg = v.contains("config") && v["config"].is_object() ? v["config"] : json::object();
+    const auto seed = seed_of(cfg);
+    if (cls == "GlorotUniform") return GlorotUniform(seed);
+    if (cls == "GlorotNormal") return GlorotNormal(seed);
+    if (cls == "HeUniform") return HeUniform(seed);
+    if (cls == "HeNormal") return HeNormal(seed);
+    if (cls == "LecunUniform") return LecunUniform(seed);
+    if (cls == "LecunNormal") return LecunNormal(seed);
+    if (cls == "Zeros") return Zeros();
+    if (cls == "Ones") return Ones();
+    if (cls == "Constant") return Constant(num_or(cfg, "value", 0.0));
+    if (cls == "RandomUniform") {
+        return RandomUniform(num_or(cfg, "minval", -0.05), num_or(cfg, "maxval", 0.05), seed);
+    }
+    if (cls == "RandomNormal") {
+        return RandomNormal(num_or(cfg, "mean", 0.0), num_or(cfg, "stddev", 0.05), seed);
+    }
+    if (cls == "TruncatedNormal") {
+        return TruncatedNormal(num_or(cfg, "mean", 0.0), num_or(cfg, "stddev", 0.05), seed);
+    }
+    if (cls == "VarianceScaling") {
+        std::string dist = str_or(cfg, "distribution", "truncated_normal");
+        if (dist == "normal") dist = "truncated_normal";  // Keras 2.0-2.2 spelling
+        try {
+            return VarianceScaling(num_or(cfg, "scale", 1.0), str_or(cfg, "mode", "fan_in"), dist,
+                                   seed);
+        } catch (const Error&) {
+            fail_key(key, "has invalid VarianceScaling arguments", json_excerpt(v),
+                     "mode fan_in/fan_out/fan_avg and a known distribution");
+        }
+    }
+    if (cls == "Orthogonal") return Orthogonal(num_or(cfg, "gain", 1.0), seed);
+    if (cls == "Identity") return Identity(num_or(cfg, "gain", 1.0));
+    fail_key(key, "names an unsupported initializer", cls,
+             "GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Zeros, "
+             "Ones, Constant, RandomUniform, RandomNormal, TruncatedNormal, VarianceScaling, "
+             "Orthogonal or Identity");
+}
+
+Shape LayerConfig::input_shape() const {
+    for (const char* key : {"batch_input_shape", "batch_shape"}) {
+        if (has(key)) {
+            Shape s = get_shape(key);
+            if (s.empty()) fail_key(key, "has no batch dimension", "[]", "[null, ...]");
+            s.erase(s.begin());
+            return s;
+        }
+    }
+    if (has("input_shape")) return get_shape("input_shape");
+    return {};
+}
+
+void LayerConfig::check_dtype() const {
+    if (!has("dtype")) return;
+    const json& v = node_.value["dtype"];
+    std::string policy;
+    if (v.is_string()) {
+        policy = v.get<std::string>();
+    } else if (v.is_object() && v.contains("config") && v["config"].is_object() &&
+               v["config"].contains("name") && v["config"]["name"].is_string()) {
+        policy = v["config"]["name"].get<std::string>();
+    } else {
+        fail_key("dtype", "is not a dtype", json_excerpt(v), "\"float32\" or a DTypePolicy dict");
+    }
+    // Mixed precision keeps float32 variables; tfc computes in float32 throughout.
+    static const char* kOk[] = {"float32", "float16", "float64", "bfloat16", "mixed_float16",
+                                "mixed_bfloat16"};
+    for (const char* ok : kOk) {
+        if (policy == ok) return;
+    }
+    fail_key("dtype", "is not a floating-point policy", policy, "float32 (or a mixed policy)");
+}
+
+ConfigWriter::ConfigWriter() : node_(std::make_unique<JsonNode>()) {
+    node_->value = json::object();
+}
+ConfigWriter::~ConfigWriter() = default;
+
+void ConfigWriter::set(const std::string& key, const std::string& value) { node_->value[key] = value; }
+void ConfigWriter::set(const std::string& key, std::int64_t value) { node_->value[key] = value; }
+void ConfigWriter::set(const std::string& key, double value) { node_->value[key] = value; }
+void ConfigWriter::set(const std::string& key, bool value) { node_->value[key] = value; }
+void ConfigWriter::set_null(const std::string& key) { node_->value[key] = nullptr; }
+
+void ConfigWriter::set_shape(const std::string& key, const Shape& shape) {
+    json a = json::array();
+    for (auto d : shape) {
+        if (d < 0) {
+            a.push_back(nullptr);
+        } else {
+            a.push_back(d);
+        }
+    }
+    node_->value[key] = a;
+}
+
+void ConfigWriter::set_initializer(const std::string& key, const Initializer& init) {
+    // The public Initializer interface exposes the class name only, so the config holds the
+    // arguments Keras needs to rebuild an equivalent preset (seed unknown: null).
+    json cfg = json::object();
+    const std::string cls = init.class_name();
+    if (cls != "Zeros" && cls != "Ones" && cls != "Constant" && cls != "Identity") {
+        cfg["seed"] = nullptr;
+    }
+    node_->value[key] = json{{"class_name", cls}, {"config", cfg}};
+}
+
+}  // namespace tfc::io

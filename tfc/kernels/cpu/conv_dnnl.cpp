@@ -1,0 +1,236 @@
+// Convolutions on the oneDNN 2.6 convolution primitives. Per (geometry, bias) the cache holds
+// the forward primitive and, once a backward pass asks for them, the backward-data and
+// backward-weights primitives (hinted by the forward one). Source and destination stay in the
+// caller's NHWC buffers: a blocked activation layout would need a reorder of every activation
+// and gradient on every step. Weights are created with format_tag::any, so the primitive picks
+// its preferred blocked layout; the Keras-layout weights are reordered into a buffer owned by the
+// entry (a few KB per layer), and weight gradients are reordered back.
+#include "tfc/kernels/cpu/conv_dnnl.h"
+
+#include <array>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace tfc::kernels::cpu {
+namespace {
+
+using dims = dnnl::memory::dims;
+using tag = dnnl::memory::format_tag;
+constexpr auto f32 = dnnl::memory::data_type::f32;
+
+using Key = std::array<std::int64_t, 19>;
+
+Key key_of(const ConvGeometry& g, bool bias) {
+    return {g.n,  g.ih, g.iw, g.ic,      g.oh,     g.ow,       g.oc,      g.kh,     g.kw, g.sh,
+            g.sw, g.dh, g.dw, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right, g.groups, bias};
+}
+
+// Weights as the primitive sees them, over the user's Keras buffer [kh, kw, ic/g, oc].
+dnnl::memory::desc user_weights_md(const ConvGeometry& g) {
+    const std::int64_t icg = g.ic / g.groups, ocg = g.oc / g.groups;
+    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, f32, tag::hwio);
+    // [groups, oc/g, ic/g, kh, kw] with Keras strides: group g's filters start at g * ocg.
+    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, f32,
+                              dims{ocg, 1, g.oc, g.kw * icg * g.oc, icg * g.oc});
+}
+
+dnnl::memory::desc any_weights_md(const ConvGeometry& g) {
+    const std::int64_t icg = g.ic / g.groups, ocg = g.oc / g.groups;
+    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, f32, tag::any);
+    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, f32, tag::any);
+}
+
+// A reorder between the user's layout and the primitive's, with a buffer in the primitive's
+// layout, or nothing when the two agree.
+struct Staged {
+    std::optional<dnnl::reorder> reorder;
+    dnnl::memory buffer;  // in the primitive's layout (valid when reorder is set)
+};
+
+struct Entry {
+    ConvGeometry g;
+    bool has_bias = false;
+    dnnl::memory::desc src_md, dst_md, bias_md, user_wei_md;
+    dnnl::convolution_forward::primitive_desc fwd_pd;
+    dnnl::convolution_forward fwd;
+    Staged fwd_wei;  // user weights -> forward layout
+    bool have_backward = false;
+    dnnl::convolution_backward_data bwd_data;
+    dnnl::convolution_backward_data::primitive_desc bwd_data_pd;
+    Staged bwd_data_wei;  // user weights -> backward-data layout
+    dnnl::convolution_backward_weights bwd_wei;
+    dnnl::convolution_backward_weights::primitive_desc bwd_wei_pd;
+    Staged bwd_wei_diff;  // backward-weights layout -> user layout
+    std::mutex mu;        // the staging buffers are shared: one execution at a time
+};
+
+struct Context {
+    dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+    dnnl::stream stream{engine};
+    std::map<Key, std::unique_ptr<Entry>> cache;
+    std::mutex mu;
+};
+
+Context& ctx() {
+    static Context* c = new Context();
+    return *c;
+}
+
+// to_primitive: user -> primitive (weights); otherwise primitive -> user (weight gradients).
+Staged stage(const dnnl::memory::desc& user, const dnnl::memory::desc& prim, bool to_primitive,
+             const dnnl::engine& engine) {
+    Staged s;
+    if (user == prim) return s;
+    s.buffer = dnnl::memory(prim, engine);
+    s.reorder = to_primitive
+                    ? dnnl::reorder(dnnl::reorder::primitive_desc(engine, user, engine, prim))
+                    : dnnl::reorder(dnnl::reorder::primitive_desc(engine, prim, engine, user));
+    return s;
+}
+
+dims strides_of(const ConvGeometry& g) { return {g.sh, g.sw}; }
+dims dilates_of(const ConvGeometry& g) { return {g.dh - 1, g.dw - 1}; }  // oneDNN: 0 = dense
+dims pad_l_of(const ConvGeometry& g) { return {g.pad_top, g.pad_left}; }
+dims pad_r_of(const ConvGeometry& g) { return {g.pad_bottom, g.pad_right}; }
+
+Entry& get(const ConvGeometry& g, bool has_bias) {
+    Context& c = ctx();
+    std::lock_guard<std::mutex> lock(c.mu);
+    const Key key = key_of(g, has_bias);
+    auto it = c.cache.find(key);
+    if (it != c.cache.end()) return *it->second;
+    auto e = std::make_unique<Entry>();
+    e->g = g;
+    e->has_bias = has_bias;
+    e->src_md = dnnl::memory::desc({g.n, g.ic, g.ih, g.iw}, f32, tag::nhwc);
+    e->dst_md = dnnl::memory::desc({g.n, g.oc, g.oh, g.ow}, f32, tag::nhwc);
+    e->bias_md = dnnl::memory::desc({g.oc}, f32, tag::a);
+    e->user_wei_md = user_weights_md(g);
+    const auto wei_any = any_weights_md(g);
+    auto d = has_bias ? dnnl::convolution_forward::desc(
+                            dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                            e->src_md, wei_any, e->bias_md, e->dst_md, strides_of(g),
+                            dilates_of(g), pad_l_of(g), pad_r_of(g))
+                      : dnnl::convolution_forward::desc(
+                            dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                            e->src_md, wei_any, e->dst_md, strides_of(g), dilates_of(g),
+                            pad_l_of(g), pad_r_of(g));
+    e->fwd_pd = dnnl::convolution_forward::primitive_desc(d, c.engine);
+    e->fwd = dnnl::convolution_forward(e->fwd_pd);
+    e->fwd_wei = stage(e->user_wei_md, e->fwd_pd.weights_desc(), true, c.engine);
+    return *c.cache.emplace(key, std::move(e)).first->second;
+}
+
+void ensure_backward(Entry& e) {
+    if (e.have_backward) return;
+    Context& c = ctx();
+    const ConvGeometry& g = e.g;
+    const auto wei_any = any_weights_md(g);
+    dnnl::convolution_backward_data::desc dd(dnnl::algorithm::convolution_direct, e.src_md,
+                                             wei_any, e.dst_md, strides_of(g), dilates_of(g),
+                                             pad_l_of(g), pad_r_of(g));
+    e.bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(dd, c.engine, e.fwd_pd);
+    e.bwd_data = dnnl::convolution_backward_data(e.bwd_data_pd);
+    e.bwd_data_wei = stage(e.user_wei_md, e.bwd_data_pd.weights_desc(), true, c.engine);
+    auto wd = e.has_bias
+                  ? dnnl::convolution_backward_weights::desc(
+                        dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.bias_md,
+                        e.dst_md, strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g))
+                  : dnnl::convolution_backward_weights::desc(
+                        dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.dst_md,
+                        strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g));
+    e.bwd_wei_pd = dnnl::convolution_backward_weights::primitive_desc(wd, c.engine, e.fwd_pd);
+    e.bwd_wei = dnnl::convolution_backward_weights(e.bwd_wei_pd);
+    e.bwd_wei_diff = stage(e.user_wei_md, e.bwd_wei_pd.diff_weights_desc(), false, c.engine);
+    e.have_backward = true;
+}
+
+// The weights argument of a primitive: the user's buffer, or the staged copy after a reorder.
+dnnl::memory weights_arg(Entry& e, Staged& s, const float* weights) {
+    Context& c = ctx();
+    dnnl::memory user(e.user_wei_md, c.engine, const_cast<float*>(weights));
+    if (!s.reorder) return user;
+    s.reorder->execute(c.stream, user, s.buffer);
+    return s.buffer;
+}
+
+bool empty(const ConvGeometry& g) { return g.src_size() == 0 || g.dst_size() == 0; }
+
+}  // namespace
+
+void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
+                  const float* bias, float* dst) {
+    if (empty(g) || g.weights_size() == 0) {
+        ref::conv_forward(g, src, weights, bias, dst);
+        return;
+    }
+    Entry& e = get(g, bias != nullptr);
+    std::lock_guard<std::mutex> lock(e.mu);
+    Context& c = ctx();
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, dnnl::memory(e.src_md, c.engine, const_cast<float*>(src))},
+        {DNNL_ARG_WEIGHTS, weights_arg(e, e.fwd_wei, weights)},
+        {DNNL_ARG_DST, dnnl::memory(e.dst_md, c.engine, dst)}};
+    if (bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(e.bias_md, c.engine, const_cast<float*>(bias)));
+    e.fwd.execute(c.stream, args);
+    c.stream.wait();
+}
+
+void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,
+                        float* diff_src) {
+    if (empty(g) || g.weights_size() == 0) {
+        ref::conv_backward_data(g, diff_dst, weights, diff_src);
+        return;
+    }
+    // Backward data does not depend on the bias: use the (common) entry with bias.
+    Entry& e = get(g, true);
+    std::lock_guard<std::mutex> lock(e.mu);
+    ensure_backward(e);
+    Context& c = ctx();
+    e.bwd_data.execute(
+        c.stream, {{DNNL_ARG_DIFF_DST, dnnl::memory(e.dst_md, c.engine, const_cast<float*>(diff_dst))},
+                   {DNNL_ARG_WEIGHTS, weights_arg(e, e.bwd_data_wei, weights)},
+                   {DNNL_ARG_DIFF_SRC, dnnl::memory(e.src_md, c.engine, diff_src)}});
+    c.stream.wait();
+}
+
+void conv_backward_weights(const ConvGeometry& g, const float* src, const float* diff_dst,
+                           float* diff_weights, float* diff_bias) {
+    if (empty(g) || g.weights_size() == 0) {
+        ref::conv_backward_weights(g, src, diff_dst, diff_weights, diff_bias);
+        return;
+    }
+    Entry& e = get(g, diff_bias != nullptr);
+    std::lock_guard<std::mutex> lock(e.mu);
+    ensure_backward(e);
+    Context& c = ctx();
+    dnnl::memory user(e.user_wei_md, c.engine, diff_weights);
+    std::unordered_map<int, dnnl::memory> args{
+        {DNNL_ARG_SRC, dnnl::memory(e.src_md, c.engine, const_cast<float*>(src))},
+        {DNNL_ARG_DIFF_DST, dnnl::memory(e.dst_md, c.engine, const_cast<float*>(diff_dst))},
+        {DNNL_ARG_DIFF_WEIGHTS, e.bwd_wei_diff.reorder ? e.bwd_wei_diff.buffer : user}};
+    if (diff_bias) args.emplace(DNNL_ARG_DIFF_BIAS, dnnl::memory(e.bias_md, c.engine, diff_bias));
+    e.bwd_wei.execute(c.stream, args);
+    if (e.bwd_wei_diff.reorder) e.bwd_wei_diff.reorder->execute(c.stream, e.bwd_wei_diff.buffer, user);
+    c.stream.wait();
+}
+
+std::size_t conv_cache_size() {
+    std::lock_guard<std::mutex> lock(ctx().mu);
+    return ctx().cache.size();
+}
+
+ConvImplInfo conv_impl_info(const ConvGeometry& g) {
+    Entry& e = get(g, true);
+    std::lock_guard<std::mutex> lock(e.mu);
+    ensure_backward(e);
+    return {e.fwd_pd.impl_info_str(), e.bwd_data_pd.impl_info_str(),
+            e.bwd_wei_pd.impl_info_str()};
+}
+
+}  // namespace tfc::kernels::cpu

@@ -1,0 +1,42 @@
+#include "tfc/layers/gru.h"
+
+namespace tfc {
+namespace {
+
+RecurrentConfig to_config(const GRUOptions& o) {
+    RecurrentConfig c;
+    c.cell = ops::RnnCell::gru;
+    c.activation = o.activation;
+    c.recurrent_activation = o.recurrent_activation;
+    c.reset_after = o.reset_after;
+    c.use_bias = o.use_bias;
+    c.kernel_initializer = o.kernel_initializer;
+    c.recurrent_initializer = o.recurrent_initializer;
+    c.bias_initializer = o.bias_initializer;
+    c.dropout = o.dropout;
+    c.recurrent_dropout = o.recurrent_dropout;
+    c.return_sequences = o.return_sequences;
+    c.return_state = o.return_state;
+    c.go_backwards = o.go_backwards;
+    c.input_shape = o.input_shape;
+    return c;
+}
+
+}  // namespace
+
+GRU::GRU(std::int64_t units, GRUOptions options)
+    : RecurrentLayer(units, to_config(options),
+                     options.name.empty() ? unique_layer_name("gru") : options.name),
+      options_(std::move(options)) {}
+
+std::shared_ptr<RecurrentLayer> GRU::clone_unbuilt(const std::string& name,
+                                                     bool go_backwards) const {
+    GRUOptions o = options_;
+    o.name = name;
+    o.go_backwards = go_backwards;
+    auto copy = std::make_shared<GRU>(units_, o);
+    copy->set_zero_output_for_mask(config_.zero_output_for_mask);
+    return copy;
+}
+
+}  // namespace tfc

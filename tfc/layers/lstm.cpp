@@ -1,0 +1,42 @@
+#include "tfc/layers/lstm.h"
+
+namespace tfc {
+namespace {
+
+RecurrentConfig to_config(const LSTMOptions& o) {
+    RecurrentConfig c;
+    c.cell = ops::RnnCell::lstm;
+    c.activation = o.activation;
+    c.recurrent_activation = o.recurrent_activation;
+    c.unit_forget_bias = o.unit_forget_bias;
+    c.use_bias = o.use_bias;
+    c.kernel_initializer = o.kernel_initializer;
+    c.recurrent_initializer = o.recurrent_initializer;
+    c.bias_initializer = o.bias_initializer;
+    c.dropout = o.dropout;
+    c.recurrent_dropout = o.recurrent_dropout;
+    c.return_sequences = o.return_sequences;
+    c.return_state = o.return_state;
+    c.go_backwards = o.go_backwards;
+    c.input_shape = o.input_shape;
+    return c;
+}
+
+}  // namespace
+
+LSTM::LSTM(std::int64_t units, LSTMOptions options)
+    : RecurrentLayer(units, to_config(options),
+                     options.name.empty() ? unique_layer_name("lstm") : options.name),
+      options_(std::move(options)) {}
+
+std::shared_ptr<RecurrentLayer> LSTM::clone_unbuilt(const std::string& name,
+                                                     bool go_backwards) const {
+    LSTMOptions o = options_;
+    o.name = name;
+    o.go_backwards = go_backwards;
+    auto copy = std::make_shared<LSTM>(units_, o);
+    copy->set_zero_output_for_mask(config_.zero_output_for_mask);
+    return copy;
+}
+
+}  // namespace tfc
