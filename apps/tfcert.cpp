@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "apps/commands.h"
+#include "apps/model_commands.h"
 #include "tfc/core/error.h"
 
 namespace {
@@ -19,7 +20,10 @@ void usage(std::FILE* to) {
                  "                      [--seed S] [--verbose 0|1|2]\n"
                  "      Trains Flatten -> Dense(128, relu) -> Dropout(0.2) -> Dense(10, softmax)\n"
                  "      with Adam on Fashion-MNIST, prints the test accuracy, writes the\n"
-                 "      loss/accuracy plot to DIR (default ./out) and ends with a JSON line.\n");
+                 "      loss/accuracy plot to DIR (default ./out) and ends with a JSON line.\n"
+                 "  model info FILE\n"
+                 "      Prints a Keras model file's format, Keras version, size and summary,\n"
+                 "      and whether tfc can load it (.h5, .keras, .weights.h5).\n");
 }
 
 }  // namespace
@@ -41,6 +45,16 @@ int main(int argc, char** argv) {
             }
             return tfcert::run_train_fashion_mnist(
                 std::vector<std::string>(args.begin() + 2, args.end()));
+        }
+        if (args[0] == "model") {
+            if (args.size() < 2 || args[1] != "info") {
+                std::fprintf(stderr,
+                             "[tfcert model] unknown or missing subcommand. Got '%s'. Expected "
+                             "'info'. Fix: run `tfcert model info FILE`.\n",
+                             args.size() < 2 ? "" : args[1].c_str());
+                return 2;
+            }
+            return tfcert::run_model_info(std::vector<std::string>(args.begin() + 1, args.end()));
         }
         std::fprintf(stderr, "[tfcert] unknown command. Got '%s'. Fix: see `tfcert --help`.\n",
                      args[0].c_str());

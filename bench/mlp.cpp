@@ -122,9 +122,9 @@ Data make_data(const Options& o) {
 }
 
 // The step, split into phases the way Model::train_on_batch runs them (training/model.cpp):
-// forward (layers under a tape), loss, backward (tape.gradient), optimizer, and the read-back
-// (loss.item() plus the accuracy metric, done here through train_on_batch's own path is not
-// possible, so it is timed as the rest: train_on_batch minus the four phases).
+// forward (layers under a tape), loss, backward (tape.gradient) and optimizer are timed directly;
+// "rest" is the measured train_on_batch time minus those four (input checks, loss.item(), the
+// accuracy metric, the logs).
 void print_profile(tfc::Sequential& model, const Data& d, const Options& o, double step_us) {
     using namespace tfc;
     std::vector<Tensor> vars = model.trainable_weights();

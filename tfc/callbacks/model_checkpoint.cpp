@@ -1,5 +1,8 @@
 #include "tfc/callbacks/model_checkpoint.h"
 
+#include "tfc/io/model_io.h"
+#include "tfc/training/sequential.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -127,8 +130,24 @@ void ModelCheckpoint::save_model(int epoch, std::optional<std::int64_t> batch, c
     } else if (options_.verbose > 0) {
         std::cout << "\nEpoch " << epoch + 1 << ": saving model to " << path << std::endl;
     }
-    // Interim: the whole model is saved as its weights until Model::save (Keras .h5) exists.
-    model.save_weights(path);
+    // Keras files by extension (keras/callbacks.py ModelCheckpoint._save_model): a whole model as
+    // .h5/.keras, weights as .h5/.weights.h5; any other name keeps tfc's own weights format.
+    const auto ends_with = [&](const std::string& suffix) {
+        return path.size() >= suffix.size() &&
+               path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends_with(".h5") || ends_with(".hdf5") || ends_with(".keras")) {
+        // Only Sequential models have a Keras file form in tfc today; other models (subclassed)
+        // keep their weights, as Keras itself cannot write subclassed models to .h5.
+        const bool whole_model_possible = dynamic_cast<const Sequential*>(&model) != nullptr;
+        if (options_.save_weights_only || ends_with(".weights.h5") || !whole_model_possible) {
+            tfc::save_weights(model, path);
+        } else {
+            tfc::save_model(model, path);
+        }
+    } else {
+        model.save_weights(path);
+    }
 }
 
 }  // namespace tfc

@@ -1,7 +1,8 @@
 // ModelCheckpoint against keras/callbacks.py (Keras 2.15, ModelCheckpoint): 1-based {epoch},
 // log keys in the path, save_best_only with its mode rule, initial_value_threshold, batch-level
 // save_freq with {batch}.
-#include "tfc/callbacks/model_checkpoint.h"
+#include "tfc/io/model_io.h"
+#include "tfc//callbacks/model_checkpoint.h"
 
 #include <gtest/gtest.h>
 
@@ -59,7 +60,7 @@ TEST(ModelCheckpoint, FormatsOneBasedEpochAndLogValues) {
     EXPECT_EQ(cb.last_filepath(), dir.file("ckpt/w.03-0.60.h5"));
     // Every save holds that epoch's weights.
     ScalarModel loaded;
-    loaded.load_weights(dir.file("ckpt/w.02-0.40.h5"));
+    tfc::load_weights(loaded, dir.file("ckpt/w.02-0.40.h5"));  // Keras weights .h5
     EXPECT_DOUBLE_EQ(loaded.w(), 1.0);
 }
 
@@ -77,7 +78,7 @@ TEST(ModelCheckpoint, SaveBestOnlyInMinMode) {
     ModelCheckpoint fixed(dir.file("best.h5"), {.save_best_only = true, .save_weights_only = true});
     run(fixed, model, "val_loss", {0.5, 0.4, 0.6, 0.45});
     ScalarModel loaded;
-    loaded.load_weights(dir.file("best.h5"));
+    tfc::load_weights(loaded, dir.file("best.h5"));
     EXPECT_DOUBLE_EQ(loaded.w(), 1.0);
 }
 

@@ -122,7 +122,9 @@ detail::CsvPlan resolve_plan(const std::string& path, const CsvOptions& options,
         for (std::size_t j = 0; j < k; ++j) {
             std::vector<const std::string*> values;
             for (const auto& r : rows) values.push_back(&r[plan.selected[j]]);
-            plan.defaults.push_back({.type = detail::infer_type(values, options.na_value)});
+            ColumnDefault spec;
+            spec.type = detail::infer_type(values, options.na_value);
+            plan.defaults.push_back(std::move(spec));
         }
     }
     for (std::size_t j = 0; j < k; ++j) {

@@ -97,8 +97,26 @@ Dataset::Dataset(DatasetNodePtr node) : node_(std::move(node)) {
 
 std::int64_t Dataset::cardinality() const { return detail::node_of(*this)->cardinality(); }
 
+namespace {
+
+// Node iterators point into their nodes; this keeps the pipeline alive while it is iterated,
+// even when the Dataset that made the iterator is gone (e.g. the dataset returned by a
+// flat_map function).
+class OwningIterator : public ElementIterator {
+public:
+    explicit OwningIterator(DatasetNodePtr node)
+        : node_(std::move(node)), it_(node_->make_iterator()) {}
+    std::optional<Element> next() override { return it_->next(); }
+
+private:
+    DatasetNodePtr node_;
+    ElementIteratorPtr it_;  // destroyed before node_
+};
+
+}  // namespace
+
 ElementIteratorPtr Dataset::make_iterator() const {
-    return detail::node_of(*this)->make_iterator();
+    return std::make_unique<OwningIterator>(detail::node_of(*this));
 }
 
 std::vector<Element> Dataset::as_vector() const {

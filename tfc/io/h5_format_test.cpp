@@ -87,6 +87,14 @@ Walk walk(const std::string& path, const std::vector<std::string>& skip_prefixes
     EXPECT_GE(f, 0) << path;
     H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, obj_cb, &w);
     H5Fclose(f);
+    // Theano-era Keras named weights "dense/bias", TF-era Keras "dense/bias:0": compare without it.
+    std::map<std::string, std::string> renamed;
+    for (auto& [k, v] : w.entries) {
+        std::string key = k;
+        for (std::size_t p; (p = key.find(":0")) != std::string::npos;) key.erase(p, 2);
+        renamed[key] = v;
+    }
+    w.entries = renamed;
     for (auto it = w.entries.begin(); it != w.entries.end();) {
         bool drop = false;
         for (const auto& p : skip_prefixes) drop = drop || it->first.rfind(p, 0) == 0;

@@ -13,8 +13,8 @@ Conv1D::Conv1D(std::int64_t filters, std::int64_t kernel_size, Conv1DOptions opt
       activation_(get_activation(options_.activation)) {
     TFC_CHECK(filters_ > 0, name_, "filters must be a positive integer", std::to_string(filters_),
               "filters > 0", "pass the number of output channels, e.g. Conv1D(32, 3)");
-    TFC_CHECK(kernel_size_ > 0, name_, "kernel_size must be positive",
-              std::to_string(kernel_size_), "kernel_size > 0", "pass e.g. kernel_size 3");
+    TFC_CHECK(kernel_size_ > 0, name_, "kernel_size must be positive", std::to_string(kernel_size_),
+              "kernel_size > 0", "pass e.g. kernel_size 3");
     TFC_CHECK(options_.strides > 0, name_, "strides must be positive",
               std::to_string(options_.strides), "strides > 0", "pass e.g. .strides = 1");
     TFC_CHECK(options_.dilation_rate > 0, name_, "dilation_rate must be positive",
@@ -54,8 +54,8 @@ void Conv1D::check_input_shape(const Shape& input_shape) const {
                   "feed inputs shaped like the ones the layer was built with");
     }
     const std::int64_t n = input_shape[1];
-    TFC_CHECK(n < 0 || ops::conv_output_length(n, kernel_size_, options_.padding,
-                                               options_.strides, options_.dilation_rate) > 0,
+    TFC_CHECK(n < 0 || ops::conv_output_length(n, kernel_size_, options_.padding, options_.strides,
+                                               options_.dilation_rate) > 0,
               name_,
               "one of the dimensions in the output is <= 0 (the kernel is larger than the input)",
               "input " + shape_str(input_shape) + " with kernel_size " +

@@ -17,8 +17,8 @@ namespace tfc {
 
 struct Conv1DOptions {
     std::int64_t strides = 1;
-    std::string padding = "valid";               // "valid", "same" or "causal"
-    std::string data_format = "channels_last";   // channels_first is not supported
+    std::string padding = "valid";              // "valid", "same" or "causal"
+    std::string data_format = "channels_last";  // channels_first is not supported
     std::int64_t dilation_rate = 1;
     std::int64_t groups = 1;
     std::string activation = "linear";

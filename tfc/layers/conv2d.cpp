@@ -49,8 +49,8 @@ void check_conv2d_output(const std::string& layer, const Shape& input_shape, Siz
         TFC_CHECK(ops::conv_output_length(n, k[i], padding, s[i], d[i]) > 0, layer,
                   "one of the dimensions in the output is <= 0 (the kernel is larger than the "
                   "input)",
-                  "input " + shape_str(input_shape) + " with kernel_size " +
-                      pair_str(kernel_size) + ", padding \"" + padding + "\"",
+                  "input " + shape_str(input_shape) + " with kernel_size " + pair_str(kernel_size) +
+                      ", padding \"" + padding + "\"",
                   "spatial dimensions of at least the dilated kernel size",
                   "use padding=\"same\", a smaller kernel_size, or larger inputs");
     }
@@ -58,12 +58,11 @@ void check_conv2d_output(const std::string& layer, const Shape& input_shape, Siz
 
 Shape conv2d_output_shape(const Shape& input_shape, Size2 kernel_size, Size2 strides,
                           Size2 dilation_rate, const std::string& padding, std::int64_t channels) {
-    return {input_shape[0],
-            ops::conv_output_length(input_shape[1], kernel_size.h, padding, strides.h,
-                                    dilation_rate.h),
-            ops::conv_output_length(input_shape[2], kernel_size.w, padding, strides.w,
-                                    dilation_rate.w),
-            channels};
+    return {
+        input_shape[0],
+        ops::conv_output_length(input_shape[1], kernel_size.h, padding, strides.h, dilation_rate.h),
+        ops::conv_output_length(input_shape[2], kernel_size.w, padding, strides.w, dilation_rate.w),
+        channels};
 }
 
 }  // namespace conv_detail
@@ -80,9 +79,8 @@ Conv2D::Conv2D(std::int64_t filters, Size2 kernel_size, Conv2DOptions options)
               "the number of filters must be evenly divisible by the number of groups",
               "filters=" + std::to_string(filters_) + ", groups=" + std::to_string(options_.groups),
               "filters % groups == 0", "choose filters as a multiple of groups");
-    conv_detail::validate_conv2d_args(name_, kernel_size_, options_.strides,
-                                      options_.dilation_rate, options_.padding,
-                                      options_.data_format);
+    conv_detail::validate_conv2d_args(name_, kernel_size_, options_.strides, options_.dilation_rate,
+                                      options_.padding, options_.data_format);
     set_declared_input_shape(options_.input_shape);
 }
 

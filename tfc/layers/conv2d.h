@@ -17,8 +17,8 @@ namespace tfc {
 
 struct Conv2DOptions {
     Size2 strides = 1;
-    std::string padding = "valid";               // "valid" or "same"
-    std::string data_format = "channels_last";   // channels_first is not supported
+    std::string padding = "valid";              // "valid" or "same"
+    std::string data_format = "channels_last";  // channels_first is not supported
     Size2 dilation_rate = 1;
     std::int64_t groups = 1;
     std::string activation = "linear";

@@ -81,7 +81,7 @@ void run_case(const json& c) {
     auto rnn = make_rnn(c);
     if (c["bidirectional"].is_string()) {
         layer = std::make_shared<Bidirectional>(
-            rnn, BidirectionalOptions{.merge_mode = c["bidirectional"].get<std::string>()});
+            LayerPtr(rnn), BidirectionalOptions{.merge_mode = c["bidirectional"].get<std::string>()});
     } else {
         layer = rnn;
     }
@@ -119,6 +119,7 @@ void run_case(const json& c) {
     Tensor loss = ops::sum(ops::mul(y, r));
     std::vector<Tensor> sources = params;
     if (!masked) sources.push_back(x);
+    ASSERT_EQ(params.size(), c["grad_weights"].size());
     const std::vector<Tensor> g = tape.gradient(loss, sources);
     for (std::size_t i = 0; i < params.size(); ++i) {
         expect_close(g[i].to_doubles(), values(c["grad_weights"][i]), "grad weight " + std::to_string(i));

@@ -18,9 +18,8 @@ SeparableConv2D::SeparableConv2D(std::int64_t filters, Size2 kernel_size,
     TFC_CHECK(options_.depth_multiplier > 0, name_, "depth_multiplier must be positive",
               std::to_string(options_.depth_multiplier), "depth_multiplier >= 1",
               "pass e.g. .depth_multiplier = 1");
-    conv_detail::validate_conv2d_args(name_, kernel_size_, options_.strides,
-                                      options_.dilation_rate, options_.padding,
-                                      options_.data_format);
+    conv_detail::validate_conv2d_args(name_, kernel_size_, options_.strides, options_.dilation_rate,
+                                      options_.padding, options_.data_format);
     set_declared_input_shape(options_.input_shape);
 }
 

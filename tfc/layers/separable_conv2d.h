@@ -17,7 +17,7 @@ namespace tfc {
 
 struct SeparableConv2DOptions {
     Size2 strides = 1;
-    std::string padding = "valid";  // "valid" or "same"
+    std::string padding = "valid";              // "valid" or "same"
     std::string data_format = "channels_last";  // channels_first is not supported
     Size2 dilation_rate = 1;
     std::int64_t depth_multiplier = 1;

@@ -40,8 +40,8 @@ void axis_geometry(const char* where, const char* axis, std::int64_t n, std::int
 
 // Gradients of a recorded convolution, in input order (x, kernel[, bias]).
 std::vector<Tensor> conv_backward(const Tensor& g_out, const Tensor& x, const Tensor& kernel,
-                                  const ConvGeometry& g, bool need_x, bool need_k,
-                                  bool has_bias, bool need_b) {
+                                  const ConvGeometry& g, bool need_x, bool need_k, bool has_bias,
+                                  bool need_b) {
     std::vector<Tensor> grads(has_bias ? 3 : 2);
     const bool f32 = x.dtype() == DType::float32;
     if (need_x) {
@@ -92,12 +92,11 @@ Tensor conv_core(const char* op_name, const Tensor& x, const Tensor& kernel, con
         const bool need_x = autograd::should_record({&x});
         const bool need_k = autograd::should_record({&kernel});
         const bool need_b = bias.defined() && autograd::should_record({&bias});
-        autograd::record(op_name, inputs, out,
-                         [x, kernel, g, need_x, need_k, has_bias = bias.defined(),
-                          need_b](const Tensor& g_out) {
-                             return conv_backward(g_out, x, kernel, g, need_x, need_k, has_bias,
-                                                  need_b);
-                         });
+        autograd::record(
+            op_name, inputs, out,
+            [x, kernel, g, need_x, need_k, has_bias = bias.defined(), need_b](const Tensor& g_out) {
+                return conv_backward(g_out, x, kernel, g, need_x, need_k, has_bias, need_b);
+            });
     }
     return out;
 }
@@ -117,8 +116,8 @@ void check_bias(const Tensor& bias, std::int64_t oc, const char* where) {
 }
 
 // Spatial part of the geometry (shared by conv2d and depthwise_conv2d).
-void spatial_geometry(const char* where, ConvGeometry& g, Size2 strides,
-                      const std::string& padding, Size2 dilation) {
+void spatial_geometry(const char* where, ConvGeometry& g, Size2 strides, const std::string& padding,
+                      Size2 dilation) {
     check_positive(strides.h, "strides", where);
     check_positive(strides.w, "strides", where);
     check_positive(dilation.h, "dilation", where);
@@ -205,7 +204,8 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 s
                   ", groups " + std::to_string(groups),
               "input channels = kernel.shape[2] * groups",
               "feed inputs with the channel count the kernel was made for");
-    TFC_CHECK(g.oc % groups == 0 && g.oc > 0, where, "filters must be a positive multiple of groups",
+    TFC_CHECK(g.oc % groups == 0 && g.oc > 0, where,
+              "filters must be a positive multiple of groups",
               std::to_string(g.oc) + " filters, groups " + std::to_string(groups),
               "filters % groups == 0", "choose filters divisible by groups");
     check_positive(g.kh, "kernel size", where);
@@ -241,7 +241,8 @@ Tensor conv1d(const Tensor& x, const Tensor& kernel, const Tensor& bias, std::in
                   ", groups " + std::to_string(groups),
               "input channels = kernel.shape[1] * groups",
               "feed inputs with the channel count the kernel was made for");
-    TFC_CHECK(g.oc % groups == 0 && g.oc > 0, where, "filters must be a positive multiple of groups",
+    TFC_CHECK(g.oc % groups == 0 && g.oc > 0, where,
+              "filters must be a positive multiple of groups",
               std::to_string(g.oc) + " filters, groups " + std::to_string(groups),
               "filters % groups == 0", "choose filters divisible by groups");
     check_positive(g.kw, "kernel size", where);

@@ -50,7 +50,8 @@ ConvPads conv_pads(std::int64_t input_length, std::int64_t filter_size, const st
 
 // Lower-cases a padding name and checks it is one of "valid", "same" (and "causal" when
 // allow_causal); throws the standard error naming `where` otherwise.
-std::string normalize_padding(const std::string& padding, bool allow_causal, const std::string& where);
+std::string normalize_padding(const std::string& padding, bool allow_causal,
+                              const std::string& where);
 
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 strides = 1,
               const std::string& padding = "valid", Size2 dilation = 1, std::int64_t groups = 1);

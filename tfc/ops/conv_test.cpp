@@ -35,6 +35,8 @@ struct Case2D {
     bool bias;
 };
 
+void PrintTo(const Case2D& c, std::ostream* os) { *os << c.name; }
+
 std::vector<Case2D> cases_2d() {
     return {
         {"valid_3x3", {2, 5, 6, 3}, {3, 3, 3, 4}, 1, "valid", 1, 1, true},
@@ -168,8 +170,8 @@ TEST_P(Conv2DCases, GradientCheckInputKernelBias) {
     if (c.bias) inputs.push_back(random_f64({c.kernel[3]}, -1, 1, 13));
     EXPECT_TRUE(check_gradients(
         [&](const std::vector<Tensor>& in) {
-            return conv2d(in[0], in[1], c.bias ? in[2] : Tensor(), c.strides, c.padding,
-                          c.dilation, c.groups);
+            return conv2d(in[0], in[1], c.bias ? in[2] : Tensor(), c.strides, c.padding, c.dilation,
+                          c.groups);
         },
         inputs));
 }
@@ -190,8 +192,7 @@ TEST_P(Conv2DCases, OneDnnMatchesReference) {
     std::vector<float> dx_fast(g.src_size()), dx_ref(g.src_size());
     kernels::cpu::conv_backward_data(g, dy.data<float>(), k.data<float>(), dx_fast.data());
     kernels::ref::conv_backward_data(g, dy.data<float>(), k.data<float>(), dx_ref.data());
-    EXPECT_LT(max_rel_diff({dx_fast.begin(), dx_fast.end()}, {dx_ref.begin(), dx_ref.end()}),
-              1e-5);
+    EXPECT_LT(max_rel_diff({dx_fast.begin(), dx_fast.end()}, {dx_ref.begin(), dx_ref.end()}), 1e-5);
 
     std::vector<float> dk_fast(g.weights_size()), dk_ref(g.weights_size());
     std::vector<float> db_fast(g.oc), db_ref(g.oc);
@@ -199,8 +200,7 @@ TEST_P(Conv2DCases, OneDnnMatchesReference) {
                                         c.bias ? db_fast.data() : nullptr);
     kernels::ref::conv_backward_weights(g, x.data<float>(), dy.data<float>(), dk_ref.data(),
                                         c.bias ? db_ref.data() : nullptr);
-    EXPECT_LT(max_rel_diff({dk_fast.begin(), dk_fast.end()}, {dk_ref.begin(), dk_ref.end()}),
-              1e-5);
+    EXPECT_LT(max_rel_diff({dk_fast.begin(), dk_fast.end()}, {dk_ref.begin(), dk_ref.end()}), 1e-5);
     if (c.bias) {
         EXPECT_LT(max_rel_diff({db_fast.begin(), db_fast.end()}, {db_ref.begin(), db_ref.end()}),
                   1e-5);
@@ -276,9 +276,9 @@ TEST(Conv1D, CausalSeesOnlyThePast) {
     // Causal = left padding by d (k - 1) then valid.
     Tensor padded = Tensor::zeros({1, 14, 2}, DType::float64);
     for (int i = 0; i < 20; ++i) padded.data<double>()[8 + i] = x.at(i);
-    EXPECT_LT(max_rel_diff(conv1d(padded, k, Tensor(), 1, "valid", 2).to_doubles(),
-                           y1.to_doubles()),
-              1e-14);
+    EXPECT_LT(
+        max_rel_diff(conv1d(padded, k, Tensor(), 1, "valid", 2).to_doubles(), y1.to_doubles()),
+        1e-14);
 }
 
 TEST(Conv1D, MatchesConv2DOnOneRow) {
@@ -348,8 +348,8 @@ TEST(Conv2D, PrimitivesAreCachedPerShape) {
     EXPECT_EQ(kernels::cpu::conv_cache_size(), n);
     conv2d(x, k, b, 2, "same");
     EXPECT_EQ(kernels::cpu::conv_cache_size(), n + 1);
-    const auto info = kernels::cpu::conv_impl_info(geometry(
-        {"info", {3, 7, 7, 2}, {3, 3, 2, 5}, 1, "same", 1, 1, true}));
+    const auto info = kernels::cpu::conv_impl_info(
+        geometry({"info", {3, 7, 7, 2}, {3, 3, 2, 5}, 1, "same", 1, 1, true}));
     EXPECT_NE(std::string(info.forward), "");
 }
 
@@ -376,23 +376,34 @@ TEST(ConvErrors, BadInputsThrow) {
     expect_error([&] { conv2d(Tensor::zeros({4, 4, 2}), k, Tensor()); }, "[conv2d]");
     expect_error([&] { conv2d(x, Tensor::zeros({5, 5, 2, 3}), Tensor()); }, "larger than");
     expect_error([&] { conv2d(x, Tensor::zeros({3, 3, 3, 3}), Tensor()); }, "channels");
-    expect_error([&] { conv2d(x, Tensor::zeros({3, 3, 1, 3}), Tensor(), 1, "same", 1, 2); },
-                 "groups");
-    expect_error([&] { conv2d(Tensor::zeros({1, 4, 4, 3}), Tensor::zeros({3, 3, 1, 3}),
-                              Tensor(), 1, "same", 1, 2); },
-                 "channels");
+    expect_error(
+        [&] {
+            conv2d(x, Tensor::zeros({3, 3, 1, 3}), Tensor(), 1, "same", 1, 2);
+        },
+        "groups");
+    expect_error(
+        [&] {
+            conv2d(Tensor::zeros({1, 4, 4, 3}), Tensor::zeros({3, 3, 1, 3}), Tensor(), 1, "same", 1,
+                   2);
+        },
+        "channels");
     expect_error([&] { conv2d(x, k, Tensor::zeros({2})); }, "bias");
     expect_error([&] { conv2d(x, k, Tensor(), 0); }, "strides");
     expect_error([&] { conv2d(x, k, Tensor(), 1, "valid", 0); }, "dilation");
     expect_error([&] { conv2d(x, k, Tensor(), 1, "causal"); }, "padding");
     expect_error([&] { conv2d(x, k.astype(DType::float64), Tensor()); }, "dtype");
     expect_error([&] { conv2d(x, k, Tensor(), 1, "valid", 2); }, "larger than");
-    expect_error([&] { conv1d(Tensor::zeros({1, 4}), Tensor::zeros({2, 1, 1}), Tensor()); },
-                 "rank 3");
-    expect_error([&] { conv1d(Tensor::zeros({1, 2, 1}), Tensor::zeros({3, 1, 1}), Tensor()); },
-                 "larger than");
-    expect_error([&] { depthwise_conv2d(x, Tensor::zeros({3, 3, 3, 1}), Tensor()); },
-                 "channels");
+    expect_error(
+        [&] {
+            conv1d(Tensor::zeros({1, 4}), Tensor::zeros({2, 1, 1}), Tensor());
+        },
+        "rank 3");
+    expect_error(
+        [&] {
+            conv1d(Tensor::zeros({1, 2, 1}), Tensor::zeros({3, 1, 1}), Tensor());
+        },
+        "larger than");
+    expect_error([&] { depthwise_conv2d(x, Tensor::zeros({3, 3, 3, 1}), Tensor()); }, "channels");
     expect_error([&] { conv2d(x.astype(DType::int32), k, Tensor()); }, "floating");
 }
 

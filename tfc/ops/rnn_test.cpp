@@ -75,7 +75,6 @@ Tensor run_all(const Case& c, const std::vector<Tensor>& in) {
     if (o.recurrent_scale.defined() && in[0].dtype() == DType::float32) {
         o.recurrent_scale = o.recurrent_scale.astype(DType::float32);
     }
-    if (o.mask.defined()) o.mask = o.mask;
     auto r = ops::rnn(in[0], in[1], in[2], in[3], init, o);
     std::vector<Tensor> parts{ops::reshape(r.sequence, {B, T * U}), r.last_output};
     for (auto& s : r.states) parts.push_back(s);

@@ -100,7 +100,7 @@ TEST(Timeseries, DatasetFromArraySamplingRateAndTargets) {
 // Stride, start/end index (windows index data[start:end], targets[start:end]), features axis.
 TEST(Timeseries, DatasetFromArrayStrideStartEnd) {
     std::vector<float> v;
-    for (int i = 0; i < 40; ++i) {
+    for (int i = 0; i < 20; ++i) {
         v.push_back(static_cast<float>(i));
         v.push_back(static_cast<float>(-i));
     }

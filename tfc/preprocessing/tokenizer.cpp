@@ -186,16 +186,11 @@ void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
         ++document_count_;
         const std::int64_t doc = document_count_;
         for_each_token(text, scratch, [&](std::string_view w) {
-            auto it = counts_pos_.find(w);
-            std::size_t pos;
-            if (it == counts_pos_.end()) {
-                pos = word_counts_.size();
-                counts_pos_.emplace(std::string(w), static_cast<std::int64_t>(pos));
+            const auto pos = static_cast<std::size_t>(counts_pos_.insert(w));
+            if (pos == word_counts_.size()) {
                 word_counts_.emplace_back(std::string(w), 0);
                 docs_.push_back(0);
                 last_doc_.push_back(0);
-            } else {
-                pos = static_cast<std::size_t>(it->second);
             }
             ++word_counts_[pos].second;
             if (last_doc_[pos] != doc) {  // `for w in set(seq): word_docs[w] += 1`
@@ -229,8 +224,10 @@ void Tokenizer::rebuild_index() {
     index_word_.clear();
     index_word_.reserve(word_index_.size());
     for (const auto& [w, i] : word_index_) index_word_[i] = w;
+    pos_index_.resize(word_counts_.size());
     for (std::size_t pos = 0; pos < word_counts_.size(); ++pos) {
-        index_docs_[word_index_.find(word_counts_[pos].first)->second] = docs_[pos];
+        pos_index_[pos] = word_index_.find(word_counts_[pos].first)->second;
+        index_docs_[pos_index_[pos]] = docs_[pos];
     }
 }
 
@@ -264,9 +261,11 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
     for (std::size_t t = 0; t < texts.size(); ++t) {
         std::vector<std::int32_t>& vect = out[t];
         for_each_token(texts[t], scratch, [&](std::string_view w) {
-            auto it = word_index_.find(w);
-            if (it != word_index_.end()) {
-                const std::int64_t i = it->second;
+            // word_index = the counted words plus the OOV token (see rebuild_index).
+            const std::int64_t pos = counts_pos_.find(w);
+            std::int64_t i = pos >= 0 ? pos_index_[static_cast<std::size_t>(pos)] : -1;
+            if (i < 0 && oov && w == *options_.oov_token) i = *oov;
+            if (i >= 0) {
                 if (num_words > 0 && i >= num_words) {
                     if (oov) vect.push_back(static_cast<std::int32_t>(*oov));
                 } else {

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "tfc/core/tensor.h"
+#include "tfc/preprocessing/string_index_impl.h"
 
 namespace tfc {
 
@@ -103,7 +105,8 @@ class Tokenizer {
     std::vector<std::uint32_t> filter_cps_;  // non-ASCII filter code points (sorted)
     bool ascii_filter_[128] = {};
     std::int64_t document_count_ = 0;
-    WordIndex counts_pos_;  // word -> position in word_counts_
+    preprocessing_detail::StringIndex counts_pos_;  // word -> position in word_counts_
+    std::vector<std::int64_t> pos_index_;  // position in word_counts_ -> word_index value
     std::vector<std::pair<std::string, std::int64_t>> word_counts_;
     std::vector<std::int64_t> docs_;      // per word_counts_ position
     std::vector<std::int64_t> last_doc_;  // per position: last document counted in docs_

@@ -119,7 +119,9 @@ async function main() {
     statelessCase('zero_padding_full', 'zeroPadding2d', { padding: [[1, 0], [2, 3]] }, [2, 2, 3, 1], seed++),
     statelessCase('cropping_full', 'cropping2D', { cropping: [[1, 2], [0, 1]] }, [2, 5, 4, 2], seed++),
     statelessCase('cropping_int', 'cropping2D', { cropping: 1 }, [1, 4, 4, 3], seed++),
-    statelessCase('upsampling_2', 'upSampling2d', { size: [2, 2] }, [2, 2, 3, 2], seed++),
+    // TF.js' cpu gradient of resizeNearestNeighbor is wrong for batch > 1 (the block sums of
+    // the second sample differ by up to 4.2 from sum-over-blocks), so only the forward is kept.
+    statelessCase('upsampling_2', 'upSampling2d', { size: [2, 2] }, [2, 2, 3, 2], seed++, false),
     statelessCase('upsampling_2x3', 'upSampling2d', { size: [2, 3] }, [1, 3, 2, 2], seed++),
   ];
   write('pool_reshaping.json', reshaping);

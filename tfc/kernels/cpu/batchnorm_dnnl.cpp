@@ -149,7 +149,13 @@ void batch_norm_backward(const NormGeometry& g, const float* src, const float* m
         args.emplace(DNNL_ARG_SCALE, mem(e.stat_md, gamma));
         args.emplace(DNNL_ARG_DIFF_SCALE, mem(e.stat_md, grad_gamma));
     }
-    if (has_beta) args.emplace(DNNL_ARG_DIFF_SHIFT, mem(e.stat_md, grad_beta));
+    // oneDNN wants the shift bound as well; its values do not enter the gradients.
+    std::vector<float> zero_shift;
+    if (has_beta) {
+        zero_shift.assign(static_cast<std::size_t>(g.c), 0.0f);
+        args.emplace(DNNL_ARG_SHIFT, mem(e.stat_md, zero_shift.data()));
+        args.emplace(DNNL_ARG_DIFF_SHIFT, mem(e.stat_md, grad_beta));
+    }
     run(e, args);
 }
 

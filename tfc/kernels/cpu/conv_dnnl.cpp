@@ -11,10 +11,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <optional>
 #include <unordered_map>
-
-#include <oneapi/dnnl/dnnl.hpp>
 
 namespace tfc::kernels::cpu {
 namespace {
@@ -26,8 +25,9 @@ constexpr auto f32 = dnnl::memory::data_type::f32;
 using Key = std::array<std::int64_t, 19>;
 
 Key key_of(const ConvGeometry& g, bool bias) {
-    return {g.n,  g.ih, g.iw, g.ic,      g.oh,     g.ow,       g.oc,      g.kh,     g.kw, g.sh,
-            g.sw, g.dh, g.dw, g.pad_top, g.pad_left, g.pad_bottom, g.pad_right, g.groups, bias};
+    return {g.n,        g.ih,         g.iw,        g.ic,     g.oh, g.ow, g.oc,
+            g.kh,       g.kw,         g.sh,        g.sw,     g.dh, g.dw, g.pad_top,
+            g.pad_left, g.pad_bottom, g.pad_right, g.groups, bias};
 }
 
 // Weights as the primitive sees them, over the user's Keras buffer [kh, kw, ic/g, oc].
@@ -112,14 +112,15 @@ Entry& get(const ConvGeometry& g, bool has_bias) {
     e->bias_md = dnnl::memory::desc({g.oc}, f32, tag::a);
     e->user_wei_md = user_weights_md(g);
     const auto wei_any = any_weights_md(g);
-    auto d = has_bias ? dnnl::convolution_forward::desc(
-                            dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                            e->src_md, wei_any, e->bias_md, e->dst_md, strides_of(g),
-                            dilates_of(g), pad_l_of(g), pad_r_of(g))
-                      : dnnl::convolution_forward::desc(
-                            dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                            e->src_md, wei_any, e->dst_md, strides_of(g), dilates_of(g),
-                            pad_l_of(g), pad_r_of(g));
+    auto d = has_bias
+                 ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
+                                                   dnnl::algorithm::convolution_direct, e->src_md,
+                                                   wei_any, e->bias_md, e->dst_md, strides_of(g),
+                                                   dilates_of(g), pad_l_of(g), pad_r_of(g))
+                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
+                                                   dnnl::algorithm::convolution_direct, e->src_md,
+                                                   wei_any, e->dst_md, strides_of(g), dilates_of(g),
+                                                   pad_l_of(g), pad_r_of(g));
     e->fwd_pd = dnnl::convolution_forward::primitive_desc(d, c.engine);
     e->fwd = dnnl::convolution_forward(e->fwd_pd);
     e->fwd_wei = stage(e->user_wei_md, e->fwd_pd.weights_desc(), true, c.engine);
@@ -131,19 +132,18 @@ void ensure_backward(Entry& e) {
     Context& c = ctx();
     const ConvGeometry& g = e.g;
     const auto wei_any = any_weights_md(g);
-    dnnl::convolution_backward_data::desc dd(dnnl::algorithm::convolution_direct, e.src_md,
-                                             wei_any, e.dst_md, strides_of(g), dilates_of(g),
-                                             pad_l_of(g), pad_r_of(g));
+    dnnl::convolution_backward_data::desc dd(dnnl::algorithm::convolution_direct, e.src_md, wei_any,
+                                             e.dst_md, strides_of(g), dilates_of(g), pad_l_of(g),
+                                             pad_r_of(g));
     e.bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(dd, c.engine, e.fwd_pd);
     e.bwd_data = dnnl::convolution_backward_data(e.bwd_data_pd);
     e.bwd_data_wei = stage(e.user_wei_md, e.bwd_data_pd.weights_desc(), true, c.engine);
-    auto wd = e.has_bias
-                  ? dnnl::convolution_backward_weights::desc(
-                        dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.bias_md,
-                        e.dst_md, strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g))
-                  : dnnl::convolution_backward_weights::desc(
-                        dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.dst_md,
-                        strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g));
+    auto wd = e.has_bias ? dnnl::convolution_backward_weights::desc(
+                               dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.bias_md,
+                               e.dst_md, strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g))
+                         : dnnl::convolution_backward_weights::desc(
+                               dnnl::algorithm::convolution_direct, e.src_md, wei_any, e.dst_md,
+                               strides_of(g), dilates_of(g), pad_l_of(g), pad_r_of(g));
     e.bwd_wei_pd = dnnl::convolution_backward_weights::primitive_desc(wd, c.engine, e.fwd_pd);
     e.bwd_wei = dnnl::convolution_backward_weights(e.bwd_wei_pd);
     e.bwd_wei_diff = stage(e.user_wei_md, e.bwd_wei_pd.diff_weights_desc(), false, c.engine);
@@ -163,8 +163,8 @@ bool empty(const ConvGeometry& g) { return g.src_size() == 0 || g.dst_size() == 
 
 }  // namespace
 
-void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
-                  const float* bias, float* dst) {
+void conv_forward(const ConvGeometry& g, const float* src, const float* weights, const float* bias,
+                  float* dst) {
     if (empty(g) || g.weights_size() == 0) {
         ref::conv_forward(g, src, weights, bias, dst);
         return;
@@ -176,7 +176,8 @@ void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
         {DNNL_ARG_SRC, dnnl::memory(e.src_md, c.engine, const_cast<float*>(src))},
         {DNNL_ARG_WEIGHTS, weights_arg(e, e.fwd_wei, weights)},
         {DNNL_ARG_DST, dnnl::memory(e.dst_md, c.engine, dst)}};
-    if (bias) args.emplace(DNNL_ARG_BIAS, dnnl::memory(e.bias_md, c.engine, const_cast<float*>(bias)));
+    if (bias)
+        args.emplace(DNNL_ARG_BIAS, dnnl::memory(e.bias_md, c.engine, const_cast<float*>(bias)));
     e.fwd.execute(c.stream, args);
     c.stream.wait();
 }
@@ -192,10 +193,10 @@ void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const floa
     std::lock_guard<std::mutex> lock(e.mu);
     ensure_backward(e);
     Context& c = ctx();
-    e.bwd_data.execute(
-        c.stream, {{DNNL_ARG_DIFF_DST, dnnl::memory(e.dst_md, c.engine, const_cast<float*>(diff_dst))},
-                   {DNNL_ARG_WEIGHTS, weights_arg(e, e.bwd_data_wei, weights)},
-                   {DNNL_ARG_DIFF_SRC, dnnl::memory(e.src_md, c.engine, diff_src)}});
+    e.bwd_data.execute(c.stream, {{DNNL_ARG_DIFF_DST,
+                                   dnnl::memory(e.dst_md, c.engine, const_cast<float*>(diff_dst))},
+                                  {DNNL_ARG_WEIGHTS, weights_arg(e, e.bwd_data_wei, weights)},
+                                  {DNNL_ARG_DIFF_SRC, dnnl::memory(e.src_md, c.engine, diff_src)}});
     c.stream.wait();
 }
 
@@ -216,7 +217,8 @@ void conv_backward_weights(const ConvGeometry& g, const float* src, const float*
         {DNNL_ARG_DIFF_WEIGHTS, e.bwd_wei_diff.reorder ? e.bwd_wei_diff.buffer : user}};
     if (diff_bias) args.emplace(DNNL_ARG_DIFF_BIAS, dnnl::memory(e.bias_md, c.engine, diff_bias));
     e.bwd_wei.execute(c.stream, args);
-    if (e.bwd_wei_diff.reorder) e.bwd_wei_diff.reorder->execute(c.stream, e.bwd_wei_diff.buffer, user);
+    if (e.bwd_wei_diff.reorder)
+        e.bwd_wei_diff.reorder->execute(c.stream, e.bwd_wei_diff.buffer, user);
     c.stream.wait();
 }
 
@@ -229,8 +231,7 @@ ConvImplInfo conv_impl_info(const ConvGeometry& g) {
     Entry& e = get(g, true);
     std::lock_guard<std::mutex> lock(e.mu);
     ensure_backward(e);
-    return {e.fwd_pd.impl_info_str(), e.bwd_data_pd.impl_info_str(),
-            e.bwd_wei_pd.impl_info_str()};
+    return {e.fwd_pd.impl_info_str(), e.bwd_data_pd.impl_info_str(), e.bwd_wei_pd.impl_info_str()};
 }
 
 }  // namespace tfc::kernels::cpu

@@ -11,8 +11,8 @@
 
 namespace tfc::kernels::cpu {
 
-void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
-                  const float* bias, float* dst);
+void conv_forward(const ConvGeometry& g, const float* src, const float* weights, const float* bias,
+                  float* dst);
 void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,
                         float* diff_src);
 void conv_backward_weights(const ConvGeometry& g, const float* src, const float* diff_dst,

@@ -27,8 +27,7 @@ void for_each_tap(const ConvGeometry& g, Fn&& fn) {
                         for (std::int64_t o = 0; o < g.oc; ++o) {
                             const std::int64_t grp = o / ocg;
                             for (std::int64_t c = 0; c < icg; ++c) {
-                                fn(src_base + grp * icg + c, wei_base + c * g.oc + o,
-                                   dst_base + o);
+                                fn(src_base + grp * icg + c, wei_base + c * g.oc + o, dst_base + o);
                             }
                         }
                     }
@@ -43,9 +42,8 @@ void for_each_tap(const ConvGeometry& g, Fn&& fn) {
 template <typename T>
 void conv_forward(const ConvGeometry& g, const T* src, const T* weights, const T* bias, T* dst) {
     for (std::int64_t i = 0; i < g.dst_size(); ++i) dst[i] = bias ? bias[i % g.oc] : T(0);
-    for_each_tap(g, [&](std::int64_t s, std::int64_t w, std::int64_t d) {
-        dst[d] += src[s] * weights[w];
-    });
+    for_each_tap(
+        g, [&](std::int64_t s, std::int64_t w, std::int64_t d) { dst[d] += src[s] * weights[w]; });
 }
 
 template <typename T>
@@ -57,8 +55,8 @@ void conv_backward_data(const ConvGeometry& g, const T* diff_dst, const T* weigh
 }
 
 template <typename T>
-void conv_backward_weights(const ConvGeometry& g, const T* src, const T* diff_dst,
-                           T* diff_weights, T* diff_bias) {
+void conv_backward_weights(const ConvGeometry& g, const T* src, const T* diff_dst, T* diff_weights,
+                           T* diff_bias) {
     std::fill(diff_weights, diff_weights + g.weights_size(), T(0));
     for_each_tap(g, [&](std::int64_t s, std::int64_t w, std::int64_t d) {
         diff_weights[w] += src[s] * diff_dst[d];
@@ -71,13 +69,13 @@ void conv_backward_weights(const ConvGeometry& g, const T* src, const T* diff_ds
 
 template void conv_forward<float>(const ConvGeometry&, const float*, const float*, const float*,
                                   float*);
-template void conv_forward<double>(const ConvGeometry&, const double*, const double*,
-                                   const double*, double*);
+template void conv_forward<double>(const ConvGeometry&, const double*, const double*, const double*,
+                                   double*);
 template void conv_backward_data<float>(const ConvGeometry&, const float*, const float*, float*);
 template void conv_backward_data<double>(const ConvGeometry&, const double*, const double*,
                                          double*);
-template void conv_backward_weights<float>(const ConvGeometry&, const float*, const float*,
-                                           float*, float*);
+template void conv_backward_weights<float>(const ConvGeometry&, const float*, const float*, float*,
+                                           float*);
 template void conv_backward_weights<double>(const ConvGeometry&, const double*, const double*,
                                             double*, double*);
 

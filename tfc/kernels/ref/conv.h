@@ -21,9 +21,9 @@ struct ConvGeometry {
     std::int64_t ih = 1, iw = 1, ic = 1;
     std::int64_t oh = 1, ow = 1, oc = 1;
     std::int64_t kh = 1, kw = 1;
-    std::int64_t sh = 1, sw = 1;              // strides
-    std::int64_t dh = 1, dw = 1;              // dilation rates (1 = dense)
-    std::int64_t pad_top = 0, pad_left = 0;   // zeros before the data
+    std::int64_t sh = 1, sw = 1;             // strides
+    std::int64_t dh = 1, dw = 1;             // dilation rates (1 = dense)
+    std::int64_t pad_top = 0, pad_left = 0;  // zeros before the data
     std::int64_t pad_bottom = 0, pad_right = 0;
     std::int64_t groups = 1;
 
@@ -47,7 +47,7 @@ void conv_backward_data(const ConvGeometry& g, const T* diff_dst, const T* weigh
 
 // diff_weights (and diff_bias when not null) = gradients of sum(dst * diff_dst) (overwrites).
 template <typename T>
-void conv_backward_weights(const ConvGeometry& g, const T* src, const T* diff_dst,
-                           T* diff_weights, T* diff_bias);
+void conv_backward_weights(const ConvGeometry& g, const T* src, const T* diff_dst, T* diff_weights,
+                           T* diff_bias);
 
 }  // namespace tfc::kernels::ref
