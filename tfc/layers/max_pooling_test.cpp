@@ -92,7 +92,8 @@ std::shared_ptr<Layer> make_layer(const json& c) {
     const auto pad = [](const json& v) -> Padding2D {
         if (v.is_number()) return Padding2D(v.get<std::int64_t>());
         if (v[0].is_number()) return Padding2D(v[0].get<std::int64_t>(), v[1].get<std::int64_t>());
-        return Padding2D(pair_of(v[0]), pair_of(v[1]));
+        const Size2 r = pair_of(v[0]), c = pair_of(v[1]);
+        return Padding2D(std::array<std::int64_t, 2>{r.h, r.w}, std::array<std::int64_t, 2>{c.h, c.w});
     };
     if (cls == "ZeroPadding2D") return std::make_shared<ZeroPadding2D>(ZeroPadding2DOptions{.padding = pad(k["padding"])});
     if (cls == "Cropping2D") return std::make_shared<Cropping2D>(Cropping2DOptions{.cropping = pad(k["cropping"])});

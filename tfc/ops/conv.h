@@ -16,21 +16,9 @@
 #include <cstdint>
 #include <string>
 
+#include "tfc/core/size2.h"
 #include "tfc/core/tensor.h"
 
-namespace tfc {
-
-// A 2-D size given as one number for both axes or as {rows, cols}, like Keras's kernel_size,
-// strides and dilation_rate: Conv2D(32, 3) or Conv2D(32, {3, 5}).
-struct Size2 {
-    Size2(std::int64_t both) : h(both), w(both) {}  // NOLINT(runtime/explicit)
-    Size2(std::int64_t rows, std::int64_t cols) : h(rows), w(cols) {}
-    std::int64_t h;
-    std::int64_t w;
-    bool operator==(const Size2&) const = default;
-};
-
-}  // namespace tfc
 
 namespace tfc::ops {
 

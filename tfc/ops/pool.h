@@ -11,11 +11,12 @@
 #include <cstdint>
 #include <string>
 
+#include "tfc/core/size2.h"
 #include "tfc/core/tensor.h"
 
 namespace tfc::ops {
 
-using Size2 = std::array<std::int64_t, 2>;  // (rows, cols)
+using Size2 = tfc::Size2;  // (rows, cols); one number means both
 
 // x [N, H, W, C]; padding "valid" or "same".
 Tensor max_pool2d(const Tensor& x, Size2 pool_size, Size2 strides,
