@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <iostream>
 
 #include "tfc/autograd/tape.h"
@@ -190,6 +191,30 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
 
     const std::int64_t n = x.dim(0);
     const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
+    std::vector<std::int64_t> order;
+    BatchSource source;
+    source.begin_epoch = [&] {
+        order = opt.shuffle ? global_generator().permutation(n) : range_indices(0, n);
+    };
+    source.next = [&](std::int64_t step, Tensor& xb, Tensor& yb, Tensor& swb) {
+        if (step >= steps) return false;
+        const std::int64_t lo = step * opt.batch_size;
+        const std::int64_t hi = std::min(n, lo + opt.batch_size);
+        std::vector<std::int64_t> idx(order.begin() + lo, order.begin() + hi);
+        xb = ops::take_rows(x, idx);
+        yb = ops::take_rows(y, idx);
+        swb = sw.defined() ? ops::take_rows(sw.reshaped({sw.size()}), idx) : Tensor();
+        return true;
+    };
+    std::function<Logs()> validate;
+    if (vx.defined()) {
+        validate = [&] { return run_test(vx, vy, Tensor(), opt.batch_size, 0, {}, true); };
+    }
+    return fit_loop(opt, steps, source, validate);
+}
+
+History Model::fit_loop(const FitOptions& opt, std::int64_t steps, BatchSource& source,
+                        const std::function<Logs()>& validate) {
     auto history = std::make_shared<History>();
     // Keras 2.15 order (CallbackList._add_default_callbacks): the user's callbacks, then
     // History, then the progress bar; so History sees what the callbacks add (e.g. "lr").
@@ -215,21 +240,19 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
         cbs.each([&](Callback& c) { c.on_epoch_begin(epoch, begin_logs); });
         if (opt.verbose == 1) std::cout << "Epoch " << epoch + 1 << "/" << opt.epochs << "\n";
         Progbar bar(steps, opt.verbose);
-        const std::vector<std::int64_t> order =
-            opt.shuffle ? global_generator().permutation(n) : range_indices(0, n);
+        if (source.begin_epoch) source.begin_epoch();
         RunningMean loss_mean;
         for (auto& m : metrics_) m->reset_state();
         Logs logs;
         std::int64_t step = 0;
-        for (; step < steps; ++step) {
+        Tensor xb, yb, swb;
+        for (;; ++step) {
+            if (steps >= 0 && step >= steps) break;
+            if (!source.next(step, xb, yb, swb)) break;
             Logs batch_begin;
             cbs.each([&](Callback& c) { c.on_train_batch_begin(step, batch_begin); });
-            const std::int64_t lo = step * opt.batch_size;
-            const std::int64_t hi = std::min(n, lo + opt.batch_size);
-            std::vector<std::int64_t> idx(order.begin() + lo, order.begin() + hi);
-            Tensor xb = ops::take_rows(x, idx);
-            Tensor yb = ops::take_rows(y, idx);
-            Tensor swb = sw.defined() ? ops::take_rows(sw.reshaped({sw.size()}), idx) : Tensor();
+            ensure_built(xb);
+            check_xy(xb, yb, "fit");
 
             Tensor y_pred, loss;
             if (vars.empty()) vars = trainable_weights();
@@ -242,7 +265,7 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
             }
             optimizer_->apply_gradients(grads, vars);
             resolve_metrics(yb, y_pred);
-            loss_mean.add(loss.item(), static_cast<double>(hi - lo));
+            loss_mean.add(loss.item(), static_cast<double>(xb.dim(0)));
             logs.set("loss", loss_mean.result());
             {
                 autograd::NoGradGuard ng;
@@ -252,14 +275,18 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
                 }
             }
             cbs.each([&](Callback& c) { c.on_train_batch_end(step, logs); });
-            if (step + 1 < steps) bar.update(step + 1, logs.items(), false);
+            if (steps < 0 || step + 1 < steps) bar.update(step + 1, logs.items(), false);
             if (stop_training) {  // e.g. TerminateOnNaN: stop after this batch
                 ++step;
                 break;
             }
         }
-        if (vx.defined()) {
-            Logs val = run_test(vx, vy, Tensor(), opt.batch_size, 0, {}, true);
+        TFC_CHECK(step > 0 || stop_training, "fit", "the training data produced no batch",
+                  "an empty epoch", "at least one batch per epoch",
+                  "check the dataset (an exhausted iterator, take(0), or a filter that drops "
+                  "everything)");
+        if (validate) {
+            Logs val = validate();
             for (const auto& [k, v] : val.items()) logs.set("val_" + k, v);
         }
         cbs.each([&](Callback& c) { c.on_epoch_end(epoch, logs); });

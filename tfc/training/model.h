@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@
 #include "tfc/optimizers/optimizer.h"
 
 namespace tfc {
+
+namespace data {
+class Dataset;
+}
 
 // Returned by fit(): history[key] has one value per epoch; epoch lists 0-based epoch indices.
 class History : public Callback {
@@ -77,6 +82,15 @@ public:
     void compile(OptimizerRef optimizer = "rmsprop", std::optional<LossRef> loss = std::nullopt,
                  std::vector<MetricRef> metrics = {});
     History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
+    // tf.data-style input (model_dataset.cpp): every element is an already batched
+    // (x, y[, sample_weight]); batch_size, shuffle and validation_split are not used (Keras
+    // rejects validation_split for datasets). One epoch is one pass over the dataset, or
+    // `steps_per_epoch` batches when given (required for an infinite dataset).
+    History fit(const data::Dataset& dataset, const FitOptions& options = {},
+                std::int64_t steps_per_epoch = -1,
+                const data::Dataset* validation_data = nullptr);
+    std::vector<double> evaluate(const data::Dataset& dataset, const EvaluateOptions& options = {});
+    Tensor predict(const data::Dataset& dataset, const PredictOptions& options = {});
     // [loss, metric values...] in metrics_names() order.
     std::vector<double> evaluate(const Tensor& x, const Tensor& y,
                                  const EvaluateOptions& options = {});
@@ -111,6 +125,16 @@ public:
 
 protected:
     std::string name_;
+
+protected:
+    // Supplies one epoch of batches to fit_loop(); next() returns false when the epoch ends.
+    struct BatchSource {
+        std::function<void()> begin_epoch;
+        std::function<bool(std::int64_t step, Tensor& x, Tensor& y, Tensor& sample_weight)> next;
+    };
+    // The epoch/batch loop shared by every fit() overload. steps < 0: until next() says stop.
+    History fit_loop(const FitOptions& options, std::int64_t steps, BatchSource& source,
+                     const std::function<Logs()>& validate);
 
 private:
     struct Compiled;
