@@ -1,11 +1,17 @@
 // Keras 3 weights layout (model.weights.h5 inside .keras, and *.weights.h5): each layer of a
 // Sequential gets `layers/<snake_case class name, de-duplicated>/vars/<i>`, its variables in
 // Keras order (trainable, then non-trainable). tf.keras 2.13 used `_layer_checkpoint_dependencies`.
+// Variables owned by sublayers sit under the sublayer's attribute path, as Keras 3's saver walks
+// attributes: RNN layers `cell/vars`, Bidirectional `forward_layer/cell/vars` then
+// `backward_layer/cell/vars`, TimeDistributed `layer/...`.
 #include <map>
 #include <regex>
 
 #include "tfc/core/error.h"
 #include "tfc/io/formats_impl.h"
+#include "tfc/layers/bidirectional.h"
+#include "tfc/layers/rnn_base.h"
+#include "tfc/layers/time_distributed.h"
 
 namespace tfc::io {
 namespace {
@@ -34,6 +40,22 @@ std::vector<std::string> layer_keys(const Model& model) {
     return keys;
 }
 
+// One group per sublayer that owns variables, in weight order: (path under the layer's group,
+// number of variables).
+void var_groups(const Layer& layer, const std::string& prefix,
+                std::vector<std::pair<std::string, std::size_t>>& out) {
+    if (const auto* b = dynamic_cast<const Bidirectional*>(&layer)) {
+        var_groups(*b->forward_layer(), prefix + "forward_layer/", out);
+        var_groups(*b->backward_layer(), prefix + "backward_layer/", out);
+    } else if (const auto* t = dynamic_cast<const TimeDistributed*>(&layer)) {
+        var_groups(*t->layer(), prefix + "layer/", out);
+    } else if (dynamic_cast<const RecurrentLayer*>(&layer) != nullptr) {
+        out.emplace_back(prefix + "cell/vars", const_cast<Layer&>(layer).weights().size());
+    } else {
+        out.emplace_back(prefix + "vars", const_cast<Layer&>(layer).weights().size());
+    }
+}
+
 std::string layers_root(const h5::File& f) {
     if (h5::exists(f, f.id.get(), "layers")) return "layers";
     if (h5::exists(f, f.id.get(), "_layer_checkpoint_dependencies")) return "_layer_checkpoint_dependencies";
@@ -58,27 +80,36 @@ void load_keras3_weights(const h5::File& f, Model& model) {
     std::vector<std::vector<Tensor>> values(layers.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
         auto ws = layers[i]->weights();
-        const std::string vars = root + "/" + keys[i] + "/vars";
         if (ws.empty()) continue;
-        TFC_CHECK(h5::exists(f, f.id.get(), vars), "load_weights",
-                  "the file has no weights for layer '" + layers[i]->name() + "'",
-                  "no group '" + vars + "' in '" + f.label + "'", "'" + vars + "/0', ...",
-                  "load weights saved from the same architecture");
-        h5::Handle g = h5::open_group(f, f.id.get(), vars);
-        TFC_CHECK(!h5::exists(f, g.get(), std::to_string(ws.size())), "load_weights",
-                  "layer '" + layers[i]->name() + "' has more weights in the file than in the model",
-                  "'" + vars + "/" + std::to_string(ws.size()) + "' exists",
-                  std::to_string(ws.size()) + " weights", "load weights saved from the same architecture");
-        for (std::size_t k = 0; k < ws.size(); ++k) {
-            const std::string name = std::to_string(k);
-            const Shape shape = h5::dataset_shape(f, g.get(), name);
-            TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
-                      "weight '" + vars + "/" + name + "' does not fit layer '" + layers[i]->name() + "'",
-                      shape_str(shape) + " in the file",
-                      shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
+        std::vector<std::pair<std::string, std::size_t>> groups;
+        var_groups(*layers[i], "", groups);
+        std::size_t k = 0;
+        for (const auto& [sub, count] : groups) {
+            if (count == 0) continue;
+            const std::string vars = root + "/" + keys[i] + "/" + sub;
+            TFC_CHECK(h5::exists(f, f.id.get(), vars), "load_weights",
+                      "the file has no weights for layer '" + layers[i]->name() + "'",
+                      "no group '" + vars + "' in '" + f.label + "'", "'" + vars + "/0', ...",
                       "load weights saved from the same architecture");
-            values[i].push_back(h5::read_dataset(f, g.get(), name));
+            h5::Handle g = h5::open_group(f, f.id.get(), vars);
+            TFC_CHECK(!h5::exists(f, g.get(), std::to_string(count)), "load_weights",
+                      "layer '" + layers[i]->name() + "' has more weights in the file than in the model",
+                      "'" + vars + "/" + std::to_string(count) + "' exists",
+                      std::to_string(count) + " weights in '" + vars + "'",
+                      "load weights saved from the same architecture");
+            for (std::size_t j = 0; j < count; ++j, ++k) {
+                const std::string name = std::to_string(j);
+                const Shape shape = h5::dataset_shape(f, g.get(), name);
+                TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
+                          "weight '" + vars + "/" + name + "' does not fit layer '" +
+                              layers[i]->name() + "'",
+                          shape_str(shape) + " in the file",
+                          shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
+                          "load weights saved from the same architecture");
+                values[i].push_back(h5::read_dataset(f, g.get(), name));
+            }
         }
+        TFC_ASSERT(k == ws.size());
     }
     for (std::size_t i = 0; i < layers.size(); ++i) {
         if (!values[i].empty()) layers[i]->set_weights(values[i]);
@@ -97,12 +128,18 @@ void write_keras3_weights(const Model& model, const std::string& path) {
         const auto keys = layer_keys(model);
         for (std::size_t i = 0; i < layers.size(); ++i) {
             h5::Handle g = h5::create_group(layers_group.get(), keys[i]);
-            h5::Handle vars = h5::create_group(g.get(), "vars");
-            h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
             auto ws = layers[i]->weights();
-            for (std::size_t k = 0; k < ws.size(); ++k) {
-                h5::write_dataset(vars.get(), std::to_string(k), ws[k]->value);
+            std::vector<std::pair<std::string, std::size_t>> groups;
+            var_groups(*layers[i], "", groups);
+            std::size_t k = 0;
+            for (const auto& [sub, count] : groups) {
+                h5::Handle vars = h5::create_groups(g.get(), sub);
+                if (sub == "vars") h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
+                for (std::size_t j = 0; j < count; ++j, ++k) {
+                    h5::write_dataset(vars.get(), std::to_string(j), ws[k]->value);
+                }
             }
+            TFC_ASSERT(k == ws.size());
         }
         h5::Handle vars = h5::create_group(root, "vars");
         h5::write_string_attr(vars.get(), "name", model.name(), true);

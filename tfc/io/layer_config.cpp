@@ -4,6 +4,7 @@
 
 #include "tfc/core/error.h"
 #include "tfc/io/json_impl.h"
+#include "tfc/io/layer_registry.h"
 
 namespace tfc::io {
 
@@ -68,6 +69,10 @@ bool LayerConfig::trainable() const { return get_bool("trainable", true); }
 
 bool LayerConfig::has(const std::string& key) const {
     return node_.value.contains(key) && !node_.value[key].is_null();
+}
+
+bool LayerConfig::is_null(const std::string& key) const {
+    return node_.value.contains(key) && node_.value[key].is_null();
 }
 
 std::string LayerConfig::get_string(const std::string& key) const {
@@ -263,6 +268,116 @@ void LayerConfig::check_dtype() const {
     fail_key("dtype", "is not a floating-point policy", policy, "float32 (or a mixed policy)");
 }
 
+namespace {
+
+std::optional<std::int64_t> int_of(const json& v) {
+    if (v.is_number_integer()) return v.get<std::int64_t>();
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) {
+            return static_cast<std::int64_t>(d);
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> LayerConfig::get_ints(const std::string& key, std::size_t n,
+                                                std::int64_t lo, std::int64_t hi,
+                                                const std::vector<std::int64_t>& fallback) const {
+    if (!has(key)) return fallback;
+    const json& v = node_.value[key];
+    const std::string expected = n == 1 ? "an integer or a list of 1 integer"
+                                        : "an integer or a list of " + std::to_string(n) + " integers";
+    std::vector<std::int64_t> out;
+    if (auto one = int_of(v)) {
+        out.assign(n, *one);
+    } else if (v.is_array() && v.size() == n) {
+        for (const json& d : v) {
+            auto x = int_of(d);
+            if (!x) fail_key(key, "has the wrong type", json_excerpt(v), expected);
+            out.push_back(*x);
+        }
+    } else {
+        fail_key(key, "has the wrong type or length", json_excerpt(v), expected);
+    }
+    for (auto x : out) {
+        if (x < lo || x > hi) {
+            fail_key(key, "is out of range", json_excerpt(v),
+                     "values in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        }
+    }
+    return out;
+}
+
+std::vector<std::int64_t> LayerConfig::get_int_or_list(const std::string& key,
+                                                       std::int64_t fallback) const {
+    if (!has(key)) return {fallback};
+    const json& v = node_.value[key];
+    if (auto one = int_of(v)) return {*one};
+    if (!v.is_array() || v.empty() || v.size() > 16) {
+        fail_key(key, "has the wrong type", json_excerpt(v), "an integer or a list of integers");
+    }
+    std::vector<std::int64_t> out;
+    for (const json& d : v) {
+        auto x = int_of(d);
+        if (!x) fail_key(key, "has the wrong type", json_excerpt(v), "a list of integers");
+        out.push_back(*x);
+    }
+    return out;
+}
+
+std::array<std::int64_t, 4> LayerConfig::get_padding2d(const std::string& key,
+                                                       std::int64_t fallback) const {
+    constexpr std::int64_t kMax = std::int64_t{1} << 20;
+    const std::string expected = "an int, [rows, cols] or [[top, bottom], [left, right]] in [0, 2^20]";
+    if (!has(key)) return {fallback, fallback, fallback, fallback};
+    const json& v = node_.value[key];
+    auto check = [&](std::optional<std::int64_t> x) {
+        if (!x || *x < 0 || *x > kMax) fail_key(key, "is not a valid amount", json_excerpt(v), expected);
+        return *x;
+    };
+    if (!v.is_array()) {
+        const auto a = check(int_of(v));
+        return {a, a, a, a};
+    }
+    if (v.size() != 2) fail_key(key, "is not a valid amount", json_excerpt(v), expected);
+    std::array<std::int64_t, 4> out{};
+    for (std::size_t i = 0; i < 2; ++i) {
+        const json& p = v[i];
+        if (p.is_array()) {
+            if (p.size() != 2) fail_key(key, "is not a valid amount", json_excerpt(v), expected);
+            out[2 * i] = check(int_of(p[0]));
+            out[2 * i + 1] = check(int_of(p[1]));
+        } else {
+            out[2 * i] = out[2 * i + 1] = check(int_of(p));
+        }
+    }
+    return out;
+}
+
+bool LayerConfig::is_set(const std::string& key) const {
+    if (!has(key)) return false;
+    const json& v = node_.value[key];
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number()) return v.get<double>() != 0.0;
+    if (v.is_string() || v.is_array() || v.is_object()) return !v.empty() && v != json("");
+    return true;
+}
+
+std::shared_ptr<Layer> LayerConfig::get_layer(const std::string& key) const {
+    if (!has(key)) fail_key(key, "is missing", "no value", "a layer config {\"class_name\", \"config\"}");
+    const json& v = node_.value[key];
+    if (!v.is_object() || !v.contains("class_name") || !v["class_name"].is_string() ||
+        (v.contains("config") && !v["config"].is_object())) {
+        fail_key(key, "is not a layer config", json_excerpt(v), "{\"class_name\", \"config\"}");
+    }
+    const std::string cls = v["class_name"].get<std::string>();
+    JsonNode inner{v.contains("config") ? v["config"] : json::object()};
+    return layer_from_config(cls, LayerConfig(inner, cls));
+}
+
 ConfigWriter::ConfigWriter() : node_(std::make_unique<JsonNode>()) {
     node_->value = json::object();
 }
@@ -284,6 +399,31 @@ void ConfigWriter::set_shape(const std::string& key, const Shape& shape) {
         }
     }
     node_->value[key] = a;
+}
+
+void ConfigWriter::set_ints(const std::string& key, const std::vector<std::int64_t>& values) {
+    json a = json::array();
+    for (auto x : values) a.push_back(x);
+    node_->value[key] = a;
+}
+
+void ConfigWriter::set_padding2d(const std::string& key, const std::array<std::int64_t, 4>& tblr) {
+    node_->value[key] = json::array({json::array({tblr[0], tblr[1]}), json::array({tblr[2], tblr[3]})});
+}
+
+void ConfigWriter::set_layer(const std::string& key, const Layer& layer, const std::string& name) {
+    const LayerCodec* codec = LayerRegistry::instance().find(layer.class_name());
+    TFC_CHECK(codec != nullptr, "save_model", "layer type '" + layer.class_name() +
+              "' has no Keras config writer", layer.name(), "a registered layer type",
+              "add the layer type to tfc::io::LayerRegistry");
+    ConfigWriter specific;
+    codec->to_config(layer, specific);
+    json cfg = json::object();
+    cfg["name"] = name;
+    cfg["trainable"] = layer.trainable();
+    cfg["dtype"] = "float32";
+    for (const auto& [k, x] : specific.node().value.items()) cfg[k] = x;
+    node_->value[key] = json{{"class_name", layer.class_name()}, {"config", cfg}};
 }
 
 void ConfigWriter::set_initializer(const std::string& key, const Initializer& init) {

@@ -4,6 +4,7 @@
 // tfc::Error naming the layer and the key.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,6 +13,10 @@
 
 #include "tfc/core/shape.h"
 #include "tfc/initializers/initializers.h"
+
+namespace tfc {
+class Layer;
+}
 
 namespace tfc::io {
 
@@ -26,6 +31,7 @@ public:
     std::string name() const;  // "" when absent
     bool trainable() const;    // default true
     bool has(const std::string& key) const;  // present and not null
+    bool is_null(const std::string& key) const;  // present and null
 
     std::string get_string(const std::string& key) const;
     std::string get_string(const std::string& key, const std::string& fallback) const;
@@ -46,6 +52,23 @@ public:
     Shape input_shape() const;
     // Refuses a non-float dtype / DTypePolicy (Keras 3 dicts are accepted).
     void check_dtype() const;
+
+    // A size tuple: one int (repeated `n` times) or a list of `n` ints (Keras writes tuples as
+    // lists, e.g. kernel_size [3] or [3, 3]); each value in [lo, hi]. Absent: `fallback`.
+    std::vector<std::int64_t> get_ints(const std::string& key, std::size_t n, std::int64_t lo,
+                                       std::int64_t hi,
+                                       const std::vector<std::int64_t>& fallback) const;
+    // An int or a list of ints (BatchNormalization / LayerNormalization `axis`).
+    std::vector<std::int64_t> get_int_or_list(const std::string& key, std::int64_t fallback) const;
+    // ZeroPadding2D / Cropping2D amounts: int, [rows, cols] or [[top, bottom], [left, right]];
+    // returned as {top, bottom, left, right}, each in [0, 2^20].
+    std::array<std::int64_t, 4> get_padding2d(const std::string& key, std::int64_t fallback) const;
+    // True when the key holds something other than null, false, 0, "" or an empty list/dict:
+    // for refusing options that change predictions.
+    bool is_set(const std::string& key) const;
+    // A nested layer ({"class_name", "config"}, with or without Keras 3's module keys), built
+    // through the layer registry (Bidirectional's `layer`, TimeDistributed's `layer`).
+    std::shared_ptr<Layer> get_layer(const std::string& key) const;
 
     [[noreturn]] void fail_key(const std::string& key, const std::string& problem,
                                const std::string& got, const std::string& expected) const;
@@ -73,6 +96,12 @@ public:
     void set_null(const std::string& key);
     void set_shape(const std::string& key, const Shape& shape);  // -1 becomes null
     void set_initializer(const std::string& key, const Initializer& init);
+    void set_ints(const std::string& key, const std::vector<std::int64_t>& values);  // a list
+    // [[top, bottom], [left, right]]
+    void set_padding2d(const std::string& key, const std::array<std::int64_t, 4>& tblr);
+    // A nested layer config {"class_name", "config"} written through the layer registry, with
+    // `name` as its name (wrappers rename their inner layers).
+    void set_layer(const std::string& key, const Layer& layer, const std::string& name);
 
     JsonNode& node() { return *node_; }
 

@@ -143,11 +143,12 @@ std::shared_ptr<Sequential> model_from_config(const std::string& model_config_js
             chain = src.size() == 1 && src[0] == entry_name(layers[i - 1]) &&
                     built[i]->class_name() != "InputLayer";
         }
-        TFC_CHECK(chain, "load_model", "this functional model is not a single chain of layers",
+        TFC_CHECK(chain, "load_model",
+                  "functional models with branches are not supported yet (this one is not a "
+                  "single chain of layers)",
                   cls + " with branches, several inputs/outputs or shared layers",
                   "one input feeding each layer in turn",
-                  "tfc loads functional models only when they are a plain chain; rebuild the model "
-                  "as a Sequential");
+                  "rebuild the model as a Sequential, or wait for tfc's functional API");
     }
     auto seq = std::make_shared<Sequential>();
     if (!name.empty()) seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{}, name);
@@ -171,6 +172,21 @@ json dtype_policy() {
                 {"config", {{"name", "float32"}}}, {"registered_name", nullptr}};
 }
 
+// Keras 3 spelling of a config value: {"class_name", "config"} objects get module keys; a nested
+// layer (its config has a "name") is converted recursively, an initializer is not.
+json keras3_value(const json& v) {
+    if (!v.is_object() || !v.contains("class_name") || !v.contains("config")) return v;
+    const json& c = v["config"];
+    if (c.is_object() && c.contains("name")) {
+        json cfg = json::object();
+        for (const auto& [k, x] : c.items()) cfg[k] = k == "dtype" ? dtype_policy() : keras3_value(x);
+        return json{{"module", "keras.layers"}, {"class_name", v["class_name"]}, {"config", cfg},
+                    {"registered_name", nullptr}};
+    }
+    return json{{"module", "keras.initializers"}, {"class_name", v["class_name"]},
+                {"config", c}, {"registered_name", nullptr}};
+}
+
 json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input_shape) {
     const LayerCodec* codec = LayerRegistry::instance().find(layer.class_name());
     TFC_CHECK(codec != nullptr, "save_model", "layer type '" + layer.class_name() +
@@ -188,12 +204,7 @@ json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input
     }
     cfg["dtype"] = style == ConfigStyle::keras3 ? dtype_policy() : json("float32");
     for (const auto& [k, v] : specific.node().value.items()) {
-        json value = v;
-        if (style == ConfigStyle::keras3 && value.is_object() && value.contains("class_name")) {
-            value = json{{"module", "keras.initializers"}, {"class_name", v["class_name"]},
-                         {"config", v["config"]}, {"registered_name", nullptr}};
-        }
-        cfg[k] = value;
+        cfg[k] = style == ConfigStyle::keras3 ? keras3_value(v) : v;
     }
     if (style == ConfigStyle::legacy_h5) return json{{"class_name", layer.class_name()}, {"config", cfg}};
     json e{{"module", "keras.layers"}, {"class_name", layer.class_name()}, {"config", cfg},

@@ -3,12 +3,14 @@
 // element-wise work, sqrt(k) * eps * sum|a||b| for dot products.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "tfc/core/random.h"
 #include "tfc/kernels/cpu/cpu_kernels.h"
+#include "tfc/kernels/cpu/rnn_kernels.h"
 #include "tfc/kernels/ref/broadcast.h"
 #include "tfc/kernels/ref/elementwise.h"
 
@@ -236,6 +238,88 @@ TEST(CpuVsRef, BroadcastCopyAndSelectMatchBinaryBroadcast) {
         std::vector<double> a64(a.begin(), a.end()), got64(zeros.size());
         ref::broadcast_copy(a64.data(), cs.a, got64.data(), out, sizeof(double));
         for (std::size_t i = 0; i < got64.size(); ++i) ASSERT_EQ(got64[i], double(ab[i]));
+    }
+}
+
+// ---- recurrent kernels ----
+
+namespace rnn_test {
+
+// Distance in float32 ulps (of the larger magnitude) between a float and the exact value.
+double ulps(float got, double want) {
+    const double scale = std::max(std::fabs(want), 1e-30);
+    const double ulp = std::ldexp(1.0, std::ilogb(static_cast<float>(scale)) - 23);
+    return std::fabs(static_cast<double>(got) - want) / ulp;
+}
+
+}  // namespace rnn_test
+
+TEST(CpuVsRef, RnnGateActivationsWithinTwoUlps) {
+    // Every 97th float in [-30, 30], plus both sides of the tanh branch point and the clamps.
+    std::vector<float> xs;
+    for (float x = -30.0f; x <= 30.0f; x = std::nextafter(x, 31.0f)) {
+        xs.push_back(x);
+        for (int i = 0; i < 96 && x <= 30.0f; ++i) x = std::nextafter(x, 31.0f);
+    }
+    for (float x : {0.0f, -0.0f, 0.5f, -0.5f, std::nextafter(0.5f, 0.0f), 88.0f, -88.0f, 1e-20f,
+                    -1e-30f, 100.0f, -100.0f}) {
+        xs.push_back(x);
+    }
+    std::vector<float> th = xs, sg = xs;
+    cpu::rnn_activate(RnnActivation::tanh, th.data(), static_cast<std::int64_t>(th.size()));
+    cpu::rnn_activate(RnnActivation::sigmoid, sg.data(), static_cast<std::int64_t>(sg.size()));
+    double worst_tanh = 0, worst_sigmoid = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const double x = xs[i];
+        worst_tanh = std::max(worst_tanh, rnn_test::ulps(th[i], std::tanh(x)));
+        const double s = 1.0 / (1.0 + std::exp(-x));
+        // Below 1e-30 only the absolute error matters (subnormal territory for the exact value).
+        if (s > 1e-30) worst_sigmoid = std::max(worst_sigmoid, rnn_test::ulps(sg[i], s));
+        ASSERT_FALSE(std::isnan(th[i]) || std::isnan(sg[i])) << "x = " << x;
+    }
+    EXPECT_LE(worst_tanh, 2.5);
+    EXPECT_LE(worst_sigmoid, 2.5);
+}
+
+TEST(CpuVsRef, RnnForwardMatchesReferenceForEveryCell) {
+    struct Case {
+        RnnCellKind cell;
+        bool reset_after;
+    };
+    for (const Case c : {Case{RnnCellKind::simple_rnn, false}, Case{RnnCellKind::lstm, false},
+                         Case{RnnCellKind::gru, true}, Case{RnnCellKind::gru, false}}) {
+        RnnDesc d;
+        d.cell = c.cell;
+        d.reset_after = c.reset_after;
+        d.batch = 3;
+        d.time = 5;
+        d.input = 4;
+        d.units = 6;
+        const std::int64_t GU = d.gates() * d.units, B = d.batch, U = d.units;
+        const auto x = random_vec(B * d.time * d.input, -2, 2, 11);
+        const auto k = random_vec(d.input * GU, -1, 1, 12);
+        const auto rk = random_vec(U * GU, -1, 1, 13);
+        const auto bias = random_vec(2 * GU, -1, 1, 14);
+        std::vector<float> seq_f(B * d.time * U), seq_r(seq_f.size()), h_f(B * U), h_r(B * U),
+            c_f(B * U), c_r(B * U), ws_f(rnn_workspace_size(d)), ws_r(ws_f.size());
+        RnnForwardArgs<float> a;
+        a.x = x.data();
+        a.kernel = k.data();
+        a.recurrent_kernel = rk.data();
+        a.bias = bias.data();
+        a.seq = seq_f.data();
+        a.h_last = h_f.data();
+        a.c_last = c_f.data();
+        a.workspace = ws_f.data();
+        cpu::rnn_forward(d, a);
+        a.seq = seq_r.data();
+        a.h_last = h_r.data();
+        a.c_last = c_r.data();
+        a.workspace = ws_r.data();
+        ref::rnn_forward<float>(d, a);
+        for (std::size_t i = 0; i < seq_f.size(); ++i) {
+            ASSERT_NEAR(seq_f[i], seq_r[i], 1e-5f) << "cell " << int(c.cell) << " at " << i;
+        }
     }
 }
 

@@ -1,6 +1,11 @@
 // Internal: a flat open-addressing map from strings to int64, for the tokenizers' hot loops
 // (std::unordered_map's node chains cost a cache miss per lookup). Keys are owned; ids are the
 // insertion order.
+//
+// Keys of up to 24 bytes are also kept packed (zero-padded, 32 bytes per key, in id order), so a
+// lookup of a short word compares three words without visiting the key's string.
+// find_padded() / insert_padded() take a key whose buffer can be read 24 bytes past its start
+// (the tokenizer's token buffer), which avoids copying the key before packing it.
 #pragma once
 
 #include <cstdint>
@@ -33,60 +38,138 @@ inline std::uint64_t hash_bytes(std::string_view s) {
 
 class StringIndex {
   public:
+    static constexpr std::size_t kInline = 24;  // longest key stored in the slot
+    static constexpr std::size_t kPad = kInline;  // readable bytes a padded key needs
+
     // The id of `key`, or -1.
     std::int64_t find(std::string_view key) const {
-        if (keys_.empty()) return -1;
-        const std::uint64_t h = hash_bytes(key);
-        const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-            const Slot& s = slots_[i];
-            if (s.tag == 0) return -1;
-            if (s.tag == tag && keys_[s.id] == key) return s.id;
-        }
+        char buf[kInline] = {};
+        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
+        return find_packed(key, Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
     }
     // The id of `key`, inserting it (with the next id) when absent.
     std::int64_t insert(std::string_view key) {
-        if ((keys_.size() + 1) * 4 > slots_.size() * 3) grow();
-        const std::uint64_t h = hash_bytes(key);
-        const auto tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-        for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-            Slot& s = slots_[i];
-            if (s.tag == 0) {
-                s.tag = tag;
-                s.id = static_cast<std::int32_t>(keys_.size());
-                keys_.emplace_back(key);
-                return s.id;
-            }
-            if (s.tag == tag && keys_[s.id] == key) return s.id;
-        }
+        char buf[kInline] = {};
+        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
+        return insert_packed(key,
+                             Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
     }
+    // As find/insert; p[0, n + kPad) must be readable (bytes past n are ignored).
+    std::int64_t find_padded(const char* p, std::size_t n) const {
+        return find_packed(std::string_view(p, n), Packed::of(p, n));
+    }
+    std::int64_t insert_padded(const char* p, std::size_t n) {
+        return insert_packed(std::string_view(p, n), Packed::of(p, n));
+    }
+
     const std::string& key(std::int64_t id) const { return keys_[static_cast<std::size_t>(id)]; }
     std::size_t size() const { return keys_.size(); }
     void clear() {
         keys_.clear();
+        entries_.clear();
         slots_.clear();
         mask_ = 0;
     }
 
   private:
+    // The first 24 bytes of a key (zero-padded), its length, and its hash. Keys longer than 24
+    // bytes hash all their bytes and are compared against keys_ as well.
+    struct Packed {
+        std::uint64_t w[3];
+        std::uint64_t h;
+        std::uint32_t len;
+
+        static std::uint64_t load(const char* p, std::size_t off, std::size_t n) {
+            if (off >= n) return 0;
+            std::uint64_t v;
+            std::memcpy(&v, p + off, 8);
+            const std::size_t left = n - off;
+            return left >= 8 ? v : v & ((std::uint64_t{1} << (8 * left)) - 1);
+        }
+        [[gnu::always_inline]] static Packed of(const char* p, std::size_t n) {
+            Packed k;
+            k.w[0] = load(p, 0, n);
+            k.w[1] = load(p, 8, n);
+            k.w[2] = load(p, 16, n);
+            k.len = n > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<std::uint32_t>(n);
+            if (n <= kInline) {
+                std::uint64_t h = (k.w[0] ^ (n * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+                h = (h ^ (h >> 31) ^ k.w[1]) * 0x94D049BB133111EBull;
+                h = (h ^ (h >> 29) ^ k.w[2]) * 0xBF58476D1CE4E5B9ull;
+                k.h = h ^ (h >> 32);
+            } else {
+                k.h = hash_bytes(std::string_view(p, n));
+            }
+            return k;
+        }
+    };
+    // The table holds 8-byte slots (a 32-bit hash tag and the id); the packed keys sit in
+    // entries_ in id order. Words seen first are usually the frequent ones, so the entries that
+    // most lookups touch stay together in cache, and a miss costs one slot probe.
     struct Slot {
         std::uint32_t tag = 0;  // 0 = empty
         std::int32_t id = 0;
     };
+    struct Entry {
+        std::uint64_t w[3];
+        std::uint64_t len;
+    };
+    static std::uint32_t tag_of(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32) | 1u; }
+    bool same(std::int32_t id, std::string_view key, const Packed& k) const {
+        const Entry& e = entries_[static_cast<std::size_t>(id)];
+        return e.len == k.len && e.w[0] == k.w[0] && e.w[1] == k.w[1] && e.w[2] == k.w[2] &&
+               (k.len <= kInline || keys_[static_cast<std::size_t>(id)] == key);
+    }
+
+    std::int64_t find_packed(std::string_view key, const Packed& k) const {
+        if (keys_.empty()) return -1;
+        const std::uint32_t tag = tag_of(k.h);
+        for (std::size_t i = k.h & mask_;; i = (i + 1) & mask_) {
+            const Slot s = slots_[i];
+            if (s.tag == 0) return -1;
+            if (s.tag == tag && same(s.id, key, k)) return s.id;
+        }
+    }
+    std::int64_t insert_packed(std::string_view key, const Packed& k) {
+        if ((keys_.size() + 1) * 4 > slots_.size() * 3) grow();
+        const std::uint32_t tag = tag_of(k.h);
+        for (std::size_t i = k.h & mask_;; i = (i + 1) & mask_) {
+            Slot& s = slots_[i];
+            if (s.tag == 0) {
+                s.tag = tag;
+                s.id = static_cast<std::int32_t>(keys_.size());
+                entries_.push_back({{k.w[0], k.w[1], k.w[2]}, k.len});
+                keys_.emplace_back(key);
+                return s.id;
+            }
+            if (s.tag == tag && same(s.id, key, k)) return s.id;
+        }
+    }
     void grow() {
         const std::size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
-        slots_.assign(cap, Slot{});
+        std::vector<Slot> old(cap);
+        old.swap(slots_);
         mask_ = cap - 1;
-        for (std::size_t id = 0; id < keys_.size(); ++id) {
-            const std::uint64_t h = hash_bytes(keys_[id]);
+        for (const Slot& o : old) {
+            if (o.tag == 0) continue;
+            // The tag keeps 32 bits of the hash; the low bits that pick the slot are recomputed.
+            const std::string& key = keys_[static_cast<std::size_t>(o.id)];
+            std::uint64_t h;
+            if (key.size() <= kInline) {
+                char buf[kInline] = {};
+                std::memcpy(buf, key.data(), key.size());
+                h = Packed::of(buf, key.size()).h;
+            } else {
+                h = hash_bytes(key);
+            }
             std::size_t i = h & mask_;
             while (slots_[i].tag != 0) i = (i + 1) & mask_;
-            slots_[i].tag = static_cast<std::uint32_t>(h >> 32) | 1u;
-            slots_[i].id = static_cast<std::int32_t>(id);
+            slots_[i] = o;
         }
     }
 
     std::vector<std::string> keys_;
+    std::vector<Entry> entries_;  // by id
     std::vector<Slot> slots_;
     std::size_t mask_ = 0;
 };

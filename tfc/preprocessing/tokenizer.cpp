@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "tfc/core/error.h"
@@ -104,6 +105,109 @@ void split_nonempty(std::string_view s, std::string_view sep, F&& f) {
     }
 }
 
+// The common case in one pass, without an intermediate cleaned text: `split` is one ASCII byte
+// and char_level is off. Each token is built in a small reused buffer (padded for
+// StringIndex::find_padded) and handed to `f` as soon as it ends. ASCII bytes go through one table
+// (lowercase, then filter or split -> token boundary); other bytes take the full Unicode path.
+// Same result as TextCleaner + split_nonempty: after lowering, a filtered code point or the split
+// byte ends a token, and empty tokens are dropped.
+class FastTokenizer {
+  public:
+    FastTokenizer(const bool* ascii_filter, const std::vector<std::uint32_t>* filter_cps,
+                  bool lower, char split)
+        : filter_cps_(filter_cps), lower_(lower), split_(split) {
+        for (int b = 0; b < 256; ++b) {
+            if (b >= 0x80) {
+                table_[b] = kSlow;
+                continue;
+            }
+            int c = b;
+            if (lower && c >= 'A' && c <= 'Z') c += 32;
+            table_[b] = (ascii_filter[c] || c == static_cast<unsigned char>(split))
+                            ? kBoundary
+                            : static_cast<std::int16_t>(c);
+        }
+    }
+    static bool applies(const TokenizerOptions& o) {
+        return !o.char_level && o.split.size() == 1 && static_cast<unsigned char>(o.split[0]) < 0x80;
+    }
+
+    // f(const char* token, std::size_t size): token[0, size + StringIndex::kPad) is readable.
+    template <typename F>
+    void run(std::string_view text, F&& f) {
+        if (buf_.size() < text.size() * 3 + 64) buf_.resize(text.size() * 3 + 64);
+        char* const out = buf_.data();
+        std::size_t len = 0;
+        const std::size_t n = text.size();
+        const auto* src = reinterpret_cast<const unsigned char*>(text.data());
+        std::size_t i = 0;
+        while (i < n) {
+            const std::int16_t t = table_[src[i]];
+            if (t >= 0) {
+                out[len++] = static_cast<char>(t);
+                ++i;
+            } else if (t == kBoundary) {
+                if (len > 0) f(static_cast<const char*>(out), len);
+                len = 0;
+                ++i;
+            } else {
+                i = slow(text, i, out, len, f);
+            }
+        }
+        if (len > 0) f(static_cast<const char*>(out), len);
+    }
+
+  private:
+    static constexpr std::int16_t kBoundary = -1;
+    static constexpr std::int16_t kSlow = -2;
+
+    bool boundary(std::uint32_t cp) const {
+        if (cp < 0x80) return table_[cp] == kBoundary;  // cp is already lowercase here
+        if (cp & kInvalidByte) return false;
+        return std::binary_search(filter_cps_->begin(), filter_cps_->end(), cp);
+    }
+    // One non-ASCII code point (or invalid byte) at text[i]; returns the next position.
+    template <typename F>
+    std::size_t slow(std::string_view text, std::size_t i, char* out, std::size_t& len, F& f) {
+        const std::size_t start = i;
+        const std::uint32_t cp = decode_utf8(text, i);
+        if (!lower_) {
+            if (boundary(cp)) {
+                if (len > 0) f(static_cast<const char*>(out), len);
+                len = 0;
+            } else {
+                std::memcpy(out + len, text.data() + start, i - start);
+                len += i - start;
+            }
+            return i;
+        }
+        piece_.clear();  // the lowercase may depend on context or be several code points
+        append_lower_cp(text, start, i, cp, piece_);
+        std::size_t k = 0;
+        while (k < piece_.size()) {
+            const std::size_t s = k;
+            const std::uint32_t c = decode_utf8(piece_, k);
+            if ((c < 0x80 && (table_[c] == kBoundary || c == static_cast<unsigned char>(split_))) ||
+                (c >= 0x80 && boundary(c))) {
+                if (len > 0) f(static_cast<const char*>(out), len);
+                len = 0;
+            } else {
+                // A long lowercase expansion cannot overflow: buf_ holds 3 bytes per input byte.
+                std::memcpy(out + len, piece_.data() + s, k - s);
+                len += k - s;
+            }
+        }
+        return i;
+    }
+
+    std::int16_t table_[256];
+    const std::vector<std::uint32_t>* filter_cps_;
+    bool lower_;
+    char split_;
+    std::string piece_;
+    std::vector<char> buf_;
+};
+
 void parse_filters(const std::string& filters, bool* ascii, std::vector<std::uint32_t>& cps) {
     std::size_t i = 0;
     while (i < filters.size()) {
@@ -181,23 +285,52 @@ std::vector<std::string> Tokenizer::tokenize(std::string_view text) const {
 }
 
 void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
-    std::string scratch;
-    for (const std::string& text : texts) {
-        ++document_count_;
-        const std::int64_t doc = document_count_;
-        for_each_token(text, scratch, [&](std::string_view w) {
-            const auto pos = static_cast<std::size_t>(counts_pos_.insert(w));
-            if (pos == word_counts_.size()) {
-                word_counts_.emplace_back(std::string(w), 0);
-                docs_.push_back(0);
-                last_doc_.push_back(0);
-            }
-            ++word_counts_[pos].second;
-            if (last_doc_[pos] != doc) {  // `for w in set(seq): word_docs[w] += 1`
-                last_doc_[pos] = doc;
-                ++docs_[pos];
-            }
-        });
+    // Counts go to dense per-position arrays first and into word_counts_ at the end: the hot loop
+    // touches one hash slot and one 16-byte entry per token.
+    struct Tally {
+        std::int64_t count;
+        std::int64_t last_doc;  // last document counted in docs_
+    };
+    std::vector<Tally> tally(word_counts_.size());
+    for (std::size_t pos = 0; pos < word_counts_.size(); ++pos) {
+        tally[pos] = {0, last_doc_[pos]};
+    }
+    std::int64_t doc = 0;
+    auto count = [&](std::int64_t id) {
+        const auto pos = static_cast<std::size_t>(id);
+        if (pos == tally.size()) {
+            tally.push_back({0, 0});
+            docs_.push_back(0);
+        }
+        Tally& t = tally[pos];
+        ++t.count;
+        if (t.last_doc != doc) {  // `for w in set(seq): word_docs[w] += 1`
+            t.last_doc = doc;
+            ++docs_[pos];
+        }
+    };
+    if (FastTokenizer::applies(options_)) {
+        FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+        for (const std::string& text : texts) {
+            doc = ++document_count_;
+            fast.run(text, [&](const char* w, std::size_t n) {
+                count(counts_pos_.insert_padded(w, n));
+            });
+        }
+    } else {
+        std::string scratch;
+        for (const std::string& text : texts) {
+            doc = ++document_count_;
+            for_each_token(text, scratch,
+                           [&](std::string_view w) { count(counts_pos_.insert(w)); });
+        }
+    }
+    word_counts_.reserve(tally.size());
+    last_doc_.resize(tally.size());
+    for (std::size_t pos = 0; pos < tally.size(); ++pos) {
+        if (pos == word_counts_.size()) word_counts_.emplace_back(counts_pos_.key(pos), 0);
+        word_counts_[pos].second += tally[pos].count;
+        last_doc_[pos] = tally[pos].last_doc;
     }
     rebuild_index();
 }
@@ -216,17 +349,28 @@ void Tokenizer::rebuild_index() {
               "< 2147483647 words", "split the corpus");
     // dict(zip(sorted_voc, range(1, ...))): a repeated key (the OOV token also seen as a word)
     // keeps its LAST index, and index_word is the inverse of that dict.
+    // The counted words are distinct, so only the OOV token can repeat: a counted word's index is
+    // the one it gets in the loop below.
     word_index_.clear();
     word_index_.reserve(static_cast<std::size_t>(total));
-    std::int64_t next = 1;
-    if (options_.oov_token) word_index_[*options_.oov_token] = next++;
-    for (std::size_t pos : order) word_index_[word_counts_[pos].first] = next++;
     index_word_.clear();
-    index_word_.reserve(word_index_.size());
-    for (const auto& [w, i] : word_index_) index_word_[i] = w;
+    index_word_.reserve(static_cast<std::size_t>(total));
     pos_index_.resize(word_counts_.size());
+    std::int64_t next = 1;
+    if (options_.oov_token) {
+        const std::int64_t i = next++;
+        word_index_[*options_.oov_token] = i;
+        if (counts_pos_.find(*options_.oov_token) < 0) index_word_.emplace(i, *options_.oov_token);
+    }
+    for (std::size_t pos : order) {
+        const std::int64_t i = next++;
+        const std::string& w = word_counts_[pos].first;
+        word_index_.insert_or_assign(w, i);
+        index_word_.emplace(i, w);
+        pos_index_[pos] = i;
+    }
+    index_docs_.reserve(index_docs_.size() + word_counts_.size());
     for (std::size_t pos = 0; pos < word_counts_.size(); ++pos) {
-        pos_index_[pos] = word_index_.find(word_counts_[pos].first)->second;
         index_docs_[pos_index_[pos]] = docs_[pos];
     }
 }
@@ -257,24 +401,46 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
     const std::optional<std::int64_t> oov = oov_index();
     const std::int64_t num_words = options_.num_words;
     Sequences out(texts.size());
-    std::string scratch;
-    for (std::size_t t = 0; t < texts.size(); ++t) {
-        std::vector<std::int32_t>& vect = out[t];
-        for_each_token(texts[t], scratch, [&](std::string_view w) {
-            // word_index = the counted words plus the OOV token (see rebuild_index).
-            const std::int64_t pos = counts_pos_.find(w);
-            std::int64_t i = pos >= 0 ? pos_index_[static_cast<std::size_t>(pos)] : -1;
-            if (i < 0 && oov && w == *options_.oov_token) i = *oov;
-            if (i >= 0) {
-                if (num_words > 0 && i >= num_words) {
-                    if (oov) vect.push_back(static_cast<std::int32_t>(*oov));
-                } else {
-                    vect.push_back(static_cast<std::int32_t>(i));
-                }
-            } else if (oov) {
-                vect.push_back(static_cast<std::int32_t>(*oov));
-            }
-        });
+    // What each word_counts_ position emits: its index, or the OOV index / nothing (-1) when it
+    // is at or above num_words. Unknown words (pos < 0) emit the same as "dropped".
+    const std::int32_t dropped = oov ? static_cast<std::int32_t>(*oov) : -1;
+    std::vector<std::int32_t> emit(pos_index_.size());
+    for (std::size_t pos = 0; pos < emit.size(); ++pos) {
+        const std::int64_t i = pos_index_[pos];
+        emit[pos] = (num_words > 0 && i >= num_words) ? dropped : static_cast<std::int32_t>(i);
+    }
+    // word_index = the counted words plus the OOV token (see rebuild_index).
+    std::int32_t oov_as_word = dropped;
+    if (oov && counts_pos_.find(*options_.oov_token) < 0) {
+        oov_as_word = (num_words > 0 && *oov >= num_words) ? dropped : static_cast<std::int32_t>(*oov);
+    }
+    std::vector<std::int32_t> vect;
+    auto add = [&](std::int64_t pos, std::string_view w) {
+        std::int32_t v = dropped;
+        if (pos >= 0) {
+            v = emit[static_cast<std::size_t>(pos)];
+        } else if (oov && w == *options_.oov_token) {
+            v = oov_as_word;
+        }
+        if (v >= 0) vect.push_back(v);
+    };
+    if (FastTokenizer::applies(options_)) {
+        FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+        for (std::size_t t = 0; t < texts.size(); ++t) {
+            vect.clear();
+            fast.run(texts[t], [&](const char* w, std::size_t n) {
+                add(counts_pos_.find_padded(w, n), std::string_view(w, n));
+            });
+            out[t].assign(vect.begin(), vect.end());
+        }
+    } else {
+        std::string scratch;
+        for (std::size_t t = 0; t < texts.size(); ++t) {
+            vect.clear();
+            for_each_token(texts[t], scratch,
+                           [&](std::string_view w) { add(counts_pos_.find(w), w); });
+            out[t].assign(vect.begin(), vect.end());
+        }
     }
     return out;
 }

@@ -401,4 +401,64 @@ Tensor Model::predict(const Tensor& x_in, const PredictOptions& opt) {
     return outs.size() == 1 ? outs[0] : ops::concat(outs, 0);
 }
 
+// ---- layers of a model; defaults for subclassed models (keras/engine/training.py) ----
+
+void Model::track_layer(const LayerPtr& layer) {
+    TFC_CHECK(layer != nullptr, name_, "track() got a null layer", "nullptr", "a layer",
+              "create the layer before tracking it");
+    for (const auto& l : tracked_) {
+        if (l == layer) return;
+    }
+    tracked_.push_back(layer);
+    subclass_built_ = false;
+}
+
+std::vector<LayerPtr> Model::layers() const { return tracked_; }
+
+void Model::build(const Shape& input_shape) {
+    TFC_CHECK(!input_shape.empty(), name_, "build() needs an input shape", "()",
+              "(batch, ...) with -1 for the batch", "pass e.g. {-1, 784}");
+    Shape probe = input_shape;
+    probe[0] = 1;
+    for (std::size_t i = 1; i < probe.size(); ++i) {
+        TFC_CHECK(probe[i] > 0, name_, "a subclassed model is built from a concrete shape",
+                  shape_str(input_shape), "known sizes on every axis but the batch",
+                  "build it with the data's shape, or fit it on data");
+    }
+    // Keras builds a subclassed model by calling it; running call() creates every weight.
+    autograd::NoGradGuard ng;
+    const Tensor y = call(Tensor::zeros(probe), false);
+    subclass_input_shape_ = input_shape;
+    subclass_input_shape_[0] = -1;
+    subclass_output_shape_ = y.shape();
+    if (!subclass_output_shape_.empty()) subclass_output_shape_[0] = -1;
+    subclass_built_ = true;
+}
+
+bool Model::built() const { return subclass_built_; }
+Shape Model::input_shape() const { return subclass_input_shape_; }
+Shape Model::output_shape() const { return subclass_output_shape_; }
+
+LayerPtr Model::get_layer(const std::string& name) const {
+    std::string names;
+    for (const auto& l : layers()) {
+        if (l->name() == name) return l;
+        names += (names.empty() ? "" : ", ") + l->name();
+    }
+    fail("get_layer", "no such layer: " + name, "'" + name + "'",
+         "one of the existing layers [" + names + "]", "check the name (see model.summary())");
+}
+
+LayerPtr Model::get_layer(int index) const {
+    const auto ls = layers();
+    TFC_CHECK(index >= 0 && index < static_cast<int>(ls.size()), "get_layer",
+              "the layer index is out of range", std::to_string(index),
+              "0 <= index < " + std::to_string(ls.size()), "pass the index of an existing layer");
+    return ls[static_cast<std::size_t>(index)];
+}
+
+void Model::set_trainable(bool on) {
+    for (const auto& l : layers()) l->set_trainable(on);
+}
+
 }  // namespace tfc

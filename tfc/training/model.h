@@ -71,13 +71,25 @@ public:
 
     // The forward pass. Subclasses (Sequential, functional models, user models) define it.
     virtual Tensor call(const Tensor& x, bool training) = 0;
+    // The rest has defaults for subclassed models (docs/functional.md), whose layers are
+    // members registered with track(): layers() lists them; build() runs call() once on zeros
+    // of the input shape (batch 1) under no tape, which builds every layer, and records the
+    // input and output shapes. Sequential and Functional override all of them.
     // Every layer of the model, in order (for weights, summary, freezing).
-    virtual std::vector<LayerPtr> layers() const = 0;
+    virtual std::vector<LayerPtr> layers() const;
     // Builds all weights for an input shape (batch dim included, -1 allowed).
-    virtual void build(const Shape& input_shape) = 0;
-    virtual bool built() const = 0;
-    virtual Shape input_shape() const = 0;   // with batch dim -1; empty when unknown
-    virtual Shape output_shape() const = 0;  // with batch dim -1; empty when unknown
+    virtual void build(const Shape& input_shape);
+    virtual bool built() const;
+    virtual Shape input_shape() const;   // with batch dim -1; empty when unknown
+    virtual Shape output_shape() const;  // with batch dim -1; empty when unknown
+
+    // Keras's model.get_layer(name=...) / get_layer(index=...); throws when absent.
+    LayerPtr get_layer(const std::string& name) const;
+    LayerPtr get_layer(int index) const;
+    // Keras's `model.trainable = on`: sets every layer's trainable flag (a frozen
+    // BatchNormalization then runs in inference mode). Recompile-free here: fit() reads the
+    // trainable weights at its start.
+    void set_trainable(bool on);
 
     void compile(OptimizerRef optimizer = "rmsprop", std::optional<LossRef> loss = std::nullopt,
                  std::vector<MetricRef> metrics = {});
@@ -126,6 +138,25 @@ public:
 protected:
     std::string name_;
 
+    // Registers a member layer of a subclassed model (in the order of layers()).
+    template <typename L>
+    std::shared_ptr<L> track(std::shared_ptr<L> layer) {
+        track_layer(layer);
+        return layer;
+    }
+    void track_layer(const LayerPtr& layer);
+
+    // summary(): one row per layer. Models whose graph is not a chain fill `connected_to` and
+    // return false from summary_sequential_like() to get Keras's four-column table.
+    struct SummaryRow {
+        std::string layer;         // "name (ClassName)"
+        std::string output_shape;  // "(None, 10)"
+        std::int64_t params = 0;
+        std::string connected_to;  // "['dense[0][0]']"
+    };
+    virtual std::vector<SummaryRow> summary_rows() const;
+    virtual bool summary_sequential_like() const { return true; }
+
 protected:
     // Supplies one epoch of batches to fit_loop(); next() returns false when the epoch ends.
     struct BatchSource {
@@ -145,6 +176,10 @@ private:
     Logs run_test(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
                   std::int64_t batch_size, int verbose, const std::vector<CallbackPtr>& callbacks,
                   bool for_validation);
+
+    std::vector<LayerPtr> tracked_;  // subclassed models: layers from track()
+    Shape subclass_input_shape_, subclass_output_shape_;
+    bool subclass_built_ = false;
 
     OptimizerPtr optimizer_;
     LossPtr loss_;

@@ -11,13 +11,18 @@
 namespace tfc {
 namespace {
 
+// Keras 2.15 print_summary: sequential-like models get 3 columns on 65 characters (positions
+// .45/.85/1), other graphs 4 columns on 98 (.3/.6/.7/1, with "Connected to").
 constexpr int kLineLength = 65;
-constexpr int kStops[3] = {29, 55, 65};
+constexpr int kGraphLineLength = 98;
+const std::vector<int> kStops = {29, 55, 65};
+const std::vector<int> kGraphStops = {29, 58, 68, 98};
 
 // One table row (Keras 2.15 `print_row`): fields longer than a column wrap onto further lines,
 // breaking after "),", "},", "]," or "'," when one fits; columns but the last lose one extra
 // character to the leading space.
-void print_row(std::ostream& out, std::vector<std::string> fields) {
+void print_row(std::ostream& out, std::vector<std::string> fields, const std::vector<int>& stops) {
+    const int ncol = static_cast<int>(stops.size());
     auto any_left = [&] {
         for (const auto& f : fields) {
             if (!f.empty()) return true;
@@ -26,11 +31,11 @@ void print_row(std::ostream& out, std::vector<std::string> fields) {
     };
     do {
         std::string line;
-        for (int col = 0; col < 3; ++col) {
-            const int start = col ? kStops[col - 1] : 0;
-            const bool last = col == 2;
+        for (int col = 0; col < ncol; ++col) {
+            const int start = col ? stops[col - 1] : 0;
+            const bool last = col == ncol - 1;
             const int space = last ? 0 : 2;
-            std::size_t cutoff = static_cast<std::size_t>(kStops[col] - start - space - (last ? 0 : 1));
+            std::size_t cutoff = static_cast<std::size_t>(stops[col] - start - space - (last ? 0 : 1));
             std::string fit = fields[col].substr(0, cutoff);
             std::size_t best = std::string::npos;
             for (const char* brk : {"),", "},", "],", "',"}) {
@@ -44,8 +49,8 @@ void print_row(std::ostream& out, std::vector<std::string> fields) {
             if (col == 0) line += " ";
             line += fit + std::string(space, ' ');
             fields[col] = fields[col].size() > cutoff ? fields[col].substr(cutoff) : std::string();
-            if (line.size() < static_cast<std::size_t>(kStops[col])) {
-                line += std::string(kStops[col] - line.size(), ' ');
+            if (line.size() < static_cast<std::size_t>(stops[col])) {
+                line += std::string(stops[col] - line.size(), ' ');
             }
         }
         out << line << "\n";
@@ -67,22 +72,34 @@ std::string readable_size(double bytes) {
 
 }  // namespace
 
+std::vector<Model::SummaryRow> Model::summary_rows() const {
+    std::vector<SummaryRow> rows;
+    Shape s = input_shape();
+    for (const auto& l : layers()) {
+        s = l->compute_output_shape(s);
+        rows.push_back({l->name() + " (" + l->class_name() + ")", shape_str(s), l->count_params(), ""});
+    }
+    return rows;
+}
+
 void Model::summary(std::ostream& out) const {
     TFC_CHECK(built(), "summary", "this model has not yet been built", "an unbuilt model",
               "a built model",
               "give the first layer an input_shape, call build(), or fit the model first");
+    const bool graph = !summary_sequential_like();
+    const int width = graph ? kGraphLineLength : kLineLength;
+    const std::vector<int>& stops = graph ? kGraphStops : kStops;
     out << "Model: \"" << name_ << "\"\n";
-    out << std::string(kLineLength, '_') << "\n";
-    print_row(out, {"Layer (type)", "Output Shape", "Param #"});
-    out << std::string(kLineLength, '=') << "\n";
-    Shape s = input_shape();
-    for (const auto& l : layers()) {
-        s = l->compute_output_shape(s);
-        print_row(out, {l->name() + " (" + l->class_name() + ")", shape_str(s),
-                        std::to_string(l->count_params())});
-        out << std::string(kLineLength, ' ') << "\n";
+    out << std::string(width, '_') << "\n";
+    if (graph) print_row(out, {"Layer (type)", "Output Shape", "Param #", "Connected to"}, stops);
+    else print_row(out, {"Layer (type)", "Output Shape", "Param #"}, stops);
+    out << std::string(width, '=') << "\n";
+    for (const auto& r : summary_rows()) {
+        if (graph) print_row(out, {r.layer, r.output_shape, std::to_string(r.params), r.connected_to}, stops);
+        else print_row(out, {r.layer, r.output_shape, std::to_string(r.params)}, stops);
+        out << std::string(width, ' ') << "\n";
     }
-    out << std::string(kLineLength, '=') << "\n";
+    out << std::string(width, '=') << "\n";
     std::int64_t trainable = 0, non_trainable = 0;
     double trainable_bytes = 0, non_trainable_bytes = 0;
     for (const auto& t : trainable_weights()) {
@@ -98,7 +115,7 @@ void Model::summary(std::ostream& out) const {
     out << "Trainable params: " << trainable << " (" << readable_size(trainable_bytes) << ")\n";
     out << "Non-trainable params: " << non_trainable << " (" << readable_size(non_trainable_bytes)
         << ")\n";
-    out << std::string(kLineLength, '_') << "\n";
+    out << std::string(width, '_') << "\n";
 }
 
 void Model::summary() const { summary(std::cout); }

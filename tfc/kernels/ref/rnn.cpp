@@ -55,6 +55,11 @@ inline T activate_grad(RnnActivation a, T y) {
 }
 
 template <typename T>
+void scalar_activate(RnnActivation kind, T* x, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) x[i] = activate(kind, x[i]);
+}
+
+template <typename T>
 void naive_gemm(const T* a, const T* b, T* dst, std::int64_t m, std::int64_t n, std::int64_t k,
                 bool ta, bool tb, bool acc) {
     matmul<T>(a, b, dst, m, n, k, ta, tb, acc);
@@ -98,8 +103,10 @@ inline bool step_used(const std::uint8_t* mask, std::int64_t b, std::int64_t t, 
 }  // namespace
 
 template <typename T>
-void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm) {
+void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm,
+                 RnnActivate<T> activate_block) {
     if (gemm == nullptr) gemm = &naive_gemm<T>;
+    if (activate_block == nullptr) activate_block = &scalar_activate<T>;
     const std::int64_t B = d.batch, TT = d.time, I = d.input, U = d.units;
     const std::int64_t G = d.gates(), GU = G * U;
     const RnnActivation act = d.activation, ra = d.recurrent_activation;
@@ -146,55 +153,49 @@ void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm) 
             const T* r = rec.data() + b * GU;
             T* hn = hnew.data() + b * U;
             const T* hp = h.data() + b * U;
+            // Pre-activations first, then each activation over a whole gate block (one call
+            // per block, so a vectorised activation sees contiguous runs of U or 2U values).
             switch (d.cell) {
                 case RnnCellKind::simple_rnn:
-                    for (std::int64_t j = 0; j < U; ++j) {
-                        g[j] = activate(act, g[j] + r[j]);
-                        hn[j] = g[j];
-                    }
+                    for (std::int64_t j = 0; j < U; ++j) g[j] += r[j];
+                    activate_block(act, g, U);
+                    std::copy(g, g + U, hn);
                     break;
                 case RnnCellKind::lstm: {
                     T* cn = cnew.data() + b * U;
                     const T* cp = c.data() + b * U;
                     T* ax = aux + b * U;
-                    for (std::int64_t j = 0; j < U; ++j) {
-                        const T ig = activate(ra, g[j] + r[j]);
-                        const T fg = activate(ra, g[U + j] + r[U + j]);
-                        const T gg = activate(act, g[2 * U + j] + r[2 * U + j]);
-                        const T og = activate(ra, g[3 * U + j] + r[3 * U + j]);
-                        g[j] = ig;
-                        g[U + j] = fg;
-                        g[2 * U + j] = gg;
-                        g[3 * U + j] = og;
-                        cn[j] = fg * cp[j] + ig * gg;
-                        ax[j] = activate(act, cn[j]);
-                        hn[j] = og * ax[j];
-                    }
+                    for (std::int64_t j = 0; j < GU; ++j) g[j] += r[j];
+                    activate_block(ra, g, 2 * U);  // i, f
+                    activate_block(act, g + 2 * U, U);  // g
+                    activate_block(ra, g + 3 * U, U);  // o
+                    for (std::int64_t j = 0; j < U; ++j) cn[j] = g[U + j] * cp[j] + g[j] * g[2 * U + j];
+                    std::copy(cn, cn + U, ax);
+                    activate_block(act, ax, U);
+                    for (std::int64_t j = 0; j < U; ++j) hn[j] = g[3 * U + j] * ax[j];
                     break;
                 }
                 case RnnCellKind::gru: {
                     T* ax = aux + b * U;
                     if (d.reset_after) {
-                        for (std::int64_t j = 0; j < U; ++j) {
-                            const T rb = rbias ? rbias[2 * U + j] : T(0);
-                            const T z = activate(ra, g[j] + r[j] + (rbias ? rbias[j] : T(0)));
-                            const T rg =
-                                activate(ra, g[U + j] + r[U + j] + (rbias ? rbias[U + j] : T(0)));
-                            ax[j] = r[2 * U + j] + rb;
-                            g[j] = z;
-                            g[U + j] = rg;
+                        if (rbias) {
+                            for (std::int64_t j = 0; j < 2 * U; ++j) g[j] = g[j] + r[j] + rbias[j];
+                            for (std::int64_t j = 0; j < U; ++j) ax[j] = r[2 * U + j] + rbias[2 * U + j];
+                        } else {
+                            for (std::int64_t j = 0; j < 2 * U; ++j) g[j] = g[j] + r[j] + T(0);
+                            for (std::int64_t j = 0; j < U; ++j) ax[j] = r[2 * U + j] + T(0);
                         }
+                        activate_block(ra, g, 2 * U);  // z, r
+                        for (std::int64_t j = 0; j < U; ++j) g[2 * U + j] += g[U + j] * ax[j];
+                        activate_block(act, g + 2 * U, U);  // hh
                         for (std::int64_t j = 0; j < U; ++j) {
-                            g[2 * U + j] = activate(act, g[2 * U + j] + g[U + j] * ax[j]);
                             hn[j] = g[j] * hp[j] + (T(1) - g[j]) * g[2 * U + j];
                         }
                     } else {
                         const T* rr = rec.data() + b * 2 * U;  // [B, 2U] for reset_before
-                        for (std::int64_t j = 0; j < U; ++j) {
-                            g[j] = activate(ra, g[j] + rr[j]);
-                            g[U + j] = activate(ra, g[U + j] + rr[U + j]);
-                            ax[j] = g[U + j] * hin[b * U + j];
-                        }
+                        for (std::int64_t j = 0; j < 2 * U; ++j) g[j] += rr[j];
+                        activate_block(ra, g, 2 * U);  // z, r
+                        for (std::int64_t j = 0; j < U; ++j) ax[j] = g[U + j] * hin[b * U + j];
                     }
                     break;
                 }
@@ -207,8 +208,9 @@ void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm) 
                 const T* r = rec.data() + b * U;
                 const T* hp = h.data() + b * U;
                 T* hn = hnew.data() + b * U;
+                for (std::int64_t j = 0; j < U; ++j) g[2 * U + j] += r[j];
+                activate_block(act, g + 2 * U, U);
                 for (std::int64_t j = 0; j < U; ++j) {
-                    g[2 * U + j] = activate(act, g[2 * U + j] + r[j]);
                     hn[j] = g[j] * hp[j] + (T(1) - g[j]) * g[2 * U + j];
                 }
             }
@@ -394,8 +396,10 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
     }
 }
 
-template void rnn_forward<float>(const RnnDesc&, const RnnForwardArgs<float>&, RnnGemm<float>);
-template void rnn_forward<double>(const RnnDesc&, const RnnForwardArgs<double>&, RnnGemm<double>);
+template void rnn_forward<float>(const RnnDesc&, const RnnForwardArgs<float>&, RnnGemm<float>,
+                                 RnnActivate<float>);
+template void rnn_forward<double>(const RnnDesc&, const RnnForwardArgs<double>&, RnnGemm<double>,
+                                  RnnActivate<double>);
 template void rnn_backward<float>(const RnnDesc&, const RnnBackwardArgs<float>&, RnnGemm<float>);
 template void rnn_backward<double>(const RnnDesc&, const RnnBackwardArgs<double>&,
                                    RnnGemm<double>);

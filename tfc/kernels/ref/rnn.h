@@ -83,11 +83,17 @@ template <typename T>
 using RnnGemm = void (*)(const T* a, const T* b, T* dst, std::int64_t m, std::int64_t n,
                          std::int64_t k, bool transpose_a, bool transpose_b, bool accumulate);
 
+// x[i] = kind(x[i]) for i < n, in place: the gate activations, applied to whole gate blocks.
+template <typename T>
+using RnnActivate = void (*)(RnnActivation kind, T* x, std::int64_t n);
+
 namespace ref {
 
-// gemm = nullptr uses the naive reference matmul.
+// gemm = nullptr uses the naive reference matmul; activate = nullptr the scalar <cmath>
+// activations (the fast float32 kernel passes vectorised ones).
 template <typename T>
-void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm = nullptr);
+void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm = nullptr,
+                 RnnActivate<T> activate = nullptr);
 template <typename T>
 void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm = nullptr);
 

@@ -1,0 +1,86 @@
+// KerasTensor: the symbolic tensor of the functional API (keras/engine/keras_tensor.py and
+// node.py of Keras 2.15). It holds no data: a shape with -1 for the batch (and any unknown
+// axis) and its history, i.e. the layer call (node) that produced it and that call's inputs.
+//   KerasTensor inputs = Input({784});                  // an InputLayer's output
+//   KerasTensor x = apply(Dense(64, {.activation = "relu"}), inputs);
+//   auto shared = std::make_shared<Dense>(8);           // one layer, called twice
+//   KerasTensor a = apply(shared, x), b = apply(shared, inputs2);
+//   KerasTensor s = apply(Add(), {a, b});               // merge layers take a list
+// Calling a layer on a KerasTensor builds it for the tensor's shape, like Keras.
+#pragma once
+
+#include <concepts>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "tfc/layers/layer.h"
+
+namespace tfc {
+
+class InputLayer;
+struct KerasNode;
+
+class KerasTensor {
+public:
+    KerasTensor() = default;
+    // `KerasTensor x = Input({28, 28});` turns the InputLayer into the model's input.
+    KerasTensor(InputLayer&& input);  // NOLINT(google-explicit-constructor)
+    explicit KerasTensor(std::shared_ptr<InputLayer> input);
+    explicit KerasTensor(std::shared_ptr<const KerasNode> node) : node_(std::move(node)) {}
+
+    bool defined() const { return node_ != nullptr; }
+    const Shape& shape() const;  // batch dimension -1
+    int rank() const { return static_cast<int>(shape().size()); }
+    // Keras's `_keras_history`: the producing layer and the index of that call among the
+    // layer's calls (a shared layer has several).
+    const LayerPtr& layer() const;
+    int node_index() const;
+    bool is_input() const;  // produced by an InputLayer
+    // The tensors the producing layer was called on (empty for an input).
+    const std::vector<KerasTensor>& inbound() const;
+    std::string str() const;  // "KerasTensor(shape=(None, 64), layer=dense)"
+
+    const std::shared_ptr<const KerasNode>& node() const { return node_; }
+
+private:
+    const KerasNode& checked(const char* where) const;
+    std::shared_ptr<const KerasNode> node_;
+};
+
+// One call of a layer on symbolic inputs (Keras's Node). Immutable once created.
+struct KerasNode {
+    LayerPtr layer;
+    std::vector<KerasTensor> inputs;  // empty for an InputLayer
+    Shape output_shape;
+    int index = 0;  // position among this layer's calls, "dense[1][0]" in summaries
+};
+
+// Calls `layer` on symbolic inputs and returns its symbolic output. Several inputs are for
+// merge layers (MergeLayer); every other layer takes exactly one.
+KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& inputs);
+
+// A layer given by value (moved into a shared_ptr) or a shared_ptr kept to reuse it.
+template <typename L>
+    requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
+KerasTensor apply(L&& layer, const KerasTensor& x) {
+    return apply_layer(std::make_shared<std::decay_t<L>>(std::move(layer)), {x});
+}
+template <typename L>
+    requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
+KerasTensor apply(L&& layer, const std::vector<KerasTensor>& xs) {
+    return apply_layer(std::make_shared<std::decay_t<L>>(std::move(layer)), xs);
+}
+template <typename L>
+    requires std::derived_from<L, Layer>
+KerasTensor apply(const std::shared_ptr<L>& layer, const KerasTensor& x) {
+    return apply_layer(layer, {x});
+}
+template <typename L>
+    requires std::derived_from<L, Layer>
+KerasTensor apply(const std::shared_ptr<L>& layer, const std::vector<KerasTensor>& xs) {
+    return apply_layer(layer, xs);
+}
+
+}  // namespace tfc
