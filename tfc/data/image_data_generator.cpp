@@ -11,7 +11,7 @@
 namespace tfc::data {
 namespace {
 
-constexpr const char* kWhere = "[ImageDataGenerator]";
+constexpr const char* kWhere = "ImageDataGenerator";
 
 using Mat3 = std::array<std::array<double, 3>, 3>;
 
@@ -67,7 +67,7 @@ TransformParams ImageDataGenerator::get_random_transform(const Shape& img_shape,
 }
 
 TransformParams ImageDataGenerator::get_random_transform(const Shape& img_shape, Generator& rng) const {
-    TFC_CHECK(img_shape.size() == 3, "[ImageDataGenerator.get_random_transform]",
+    TFC_CHECK(img_shape.size() == 3, "ImageDataGenerator.get_random_transform",
               "expected the shape of one image", shape_str(img_shape), "(height, width, channels)",
               "pass x.shape() of a single image");
     const auto& o = options_;
@@ -141,7 +141,7 @@ void ImageDataGenerator::apply_transform(const float* src, std::int64_t h, std::
 }
 
 Tensor ImageDataGenerator::apply_transform(const Tensor& x, const TransformParams& params) const {
-    TFC_CHECK(x.defined() && x.rank() == 3, "[ImageDataGenerator.apply_transform]",
+    TFC_CHECK(x.defined() && x.rank() == 3, "ImageDataGenerator.apply_transform",
               "expected one image", x.defined() ? shape_str(x.shape()) : "an undefined tensor",
               "(height, width, channels)", "pass a single HWC image; use flow() for batches");
     const Tensor src = x.dtype() == DType::float32 ? x : x.astype(DType::float32);
@@ -151,7 +151,7 @@ Tensor ImageDataGenerator::apply_transform(const Tensor& x, const TransformParam
 }
 
 Tensor ImageDataGenerator::random_transform(const Tensor& x, std::optional<std::uint64_t> seed) const {
-    TFC_CHECK(x.defined() && x.rank() == 3, "[ImageDataGenerator.random_transform]",
+    TFC_CHECK(x.defined() && x.rank() == 3, "ImageDataGenerator.random_transform",
               "expected one image", x.defined() ? shape_str(x.shape()) : "an undefined tensor",
               "(height, width, channels)", "pass a single HWC image");
     return apply_transform(x, get_random_transform(x.shape(), seed));

@@ -15,7 +15,7 @@
 namespace tfc::data {
 namespace {
 
-constexpr const char* kWhere = "[image_dataset_from_directory]";
+constexpr const char* kWhere = "image_dataset_from_directory";
 
 void check_options(const ImageDatasetOptions& o) {
     TFC_CHECK(o.labels == "inferred" || o.labels == "none", kWhere, "invalid labels",

@@ -61,7 +61,7 @@ Image decode_jpeg(const std::uint8_t* data, std::size_t size, const std::string&
     s->err.pub.emit_message = jpeg_emit_message;
     if (setjmp(s->err.jump)) {
         jpeg_destroy_decompress(&s->cinfo);
-        fail("[decode_image]", "corrupt or truncated JPEG in " + name + " (" + s->err.message + ")",
+        fail("decode_image", "corrupt or truncated JPEG in " + name + " (" + s->err.message + ")",
              std::to_string(size) + " bytes", "a complete baseline or progressive JPEG",
              "re-encode or remove the file");
     }
@@ -71,7 +71,7 @@ Image decode_jpeg(const std::uint8_t* data, std::size_t size, const std::string&
     const J_COLOR_SPACE in_space = s->cinfo.jpeg_color_space;
     if (in_space == JCS_CMYK || in_space == JCS_YCCK) {
         jpeg_destroy_decompress(&s->cinfo);
-        fail("[decode_image]", "CMYK JPEGs are not supported (" + name + ")", "a CMYK/YCCK JPEG",
+        fail("decode_image", "CMYK JPEGs are not supported (" + name + ")", "a CMYK/YCCK JPEG",
              "a greyscale or colour (YCbCr/RGB) JPEG", "convert the file to RGB");
     }
     const bool gray_file = in_space == JCS_GRAYSCALE;
@@ -100,7 +100,7 @@ Image decode_png(const std::uint8_t* data, std::size_t size, const std::string& 
     auto png_fail = [&](const char* what) {
         const std::string msg = img.message;
         png_image_free(&img);
-        fail("[decode_image]", std::string(what) + " PNG in " + name + " (" + msg + ")",
+        fail("decode_image", std::string(what) + " PNG in " + name + " (" + msg + ")",
              std::to_string(size) + " bytes", "a complete PNG file", "re-encode or remove the file");
     };
     if (!png_image_begin_read_from_memory(&img, data, size)) png_fail("unreadable");
@@ -202,7 +202,7 @@ void check_options(const LoadImgOptions& o, const std::string& where) {
 
 Image decode_image(const std::uint8_t* data, std::size_t size, const LoadImgOptions& options,
                    const std::string& name) {
-    check_options(options, "[decode_image]");
+    check_options(options, "decode_image");
     const std::string format = sniff_format(data, size);
     Image img;
     if (format == "jpeg") {
@@ -210,7 +210,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size, const LoadImgOpti
     } else if (format == "png") {
         img = image_impl::decode_png(data, size, name);
     } else {
-        fail("[decode_image]", "not a JPEG or PNG image: " + name,
+        fail("decode_image", "not a JPEG or PNG image: " + name,
              format.empty() ? "unrecognised content (" + std::to_string(size) + " bytes)"
                             : "a " + format + " file",
              "JPEG or PNG data", "convert the file to JPEG or PNG, or remove it from the folder");
@@ -228,7 +228,7 @@ Image decode_image(const std::vector<std::uint8_t>& bytes, const LoadImgOptions&
 }
 
 Image load_img(const std::string& path, const LoadImgOptions& options) {
-    const std::vector<std::uint8_t> bytes = image_impl::read_file(path, "[load_img]");
+    const std::vector<std::uint8_t> bytes = image_impl::read_file(path, "load_img");
     return decode_image(bytes, options, "'" + path + "'");
 }
 
@@ -240,7 +240,7 @@ Tensor img_to_array(const Image& image) {
 }
 
 Image array_to_img(const Tensor& x) {
-    TFC_CHECK(x.rank() == 3 && (x.dim(2) == 1 || x.dim(2) == 3 || x.dim(2) == 4), "[array_to_img]",
+    TFC_CHECK(x.rank() == 3 && (x.dim(2) == 1 || x.dim(2) == 3 || x.dim(2) == 4), "array_to_img",
               "expected an HWC image", shape_str(x.shape()), "(height, width, 1 | 3 | 4)",
               "reshape the array");
     const std::vector<float> v = x.to_floats();

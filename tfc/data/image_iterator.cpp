@@ -108,7 +108,7 @@ std::int64_t ImageIterator::batch_size() const { return state_->batch_size; }
 Element ImageIterator::operator[](std::int64_t index) {
     State& s = *state_;
     std::lock_guard<std::mutex> lock(s.mu);
-    TFC_CHECK(index >= 0 && index < size(), "[ImageIterator]", "batch index out of range",
+    TFC_CHECK(index >= 0 && index < size(), "ImageIterator", "batch index out of range",
               std::to_string(index), "0 <= index < " + std::to_string(size()),
               "iterate over range(len(iterator))");
     if (s.seed) s.rng.seed(*s.seed + static_cast<std::uint64_t>(s.total_batches_seen));
@@ -156,7 +156,7 @@ Dataset ImageIterator::as_dataset() const {
 // ---------------------------------------------------------------------------------------------
 NumpyArrayIterator ImageDataGenerator::flow(const Tensor& x_in, const Tensor& y_in,
                                             FlowOptions options) const {
-    constexpr const char* where = "[ImageDataGenerator.flow]";
+    constexpr const char* where = "ImageDataGenerator.flow";
     check_batch_size(options.batch_size, where);
     check_subset(options.subset, where);
     TFC_CHECK(x_in.defined() && x_in.rank() == 4, where, "x must be a batch of images",
@@ -225,7 +225,7 @@ std::vector<std::string> DirectoryIterator::filepaths() const {
 
 DirectoryIterator ImageDataGenerator::flow_from_directory(const std::string& directory,
                                                           FlowFromDirectoryOptions o) const {
-    constexpr const char* where = "[ImageDataGenerator.flow_from_directory]";
+    constexpr const char* where = "ImageDataGenerator.flow_from_directory";
     check_batch_size(o.batch_size, where);
     check_subset(o.subset, where);
     TFC_CHECK(o.class_mode == "categorical" || o.class_mode == "binary" || o.class_mode == "sparse" ||

@@ -132,15 +132,15 @@ Image pil_nearest(const Image& in, std::int64_t oh, std::int64_t ow) {
 }  // namespace
 
 Image resize_image(const Image& image, ImageSize size, const std::string& interpolation) {
-    TFC_CHECK(size.height > 0 && size.width > 0, "[resize_image]", "the size must be positive",
+    TFC_CHECK(size.height > 0 && size.width > 0, "resize_image", "the size must be positive",
               "(" + std::to_string(size.height) + ", " + std::to_string(size.width) + ")",
               "(height, width) > 0", "fix the target size");
-    TFC_CHECK(image.height > 0 && image.width > 0, "[resize_image]", "empty image", "0 pixels",
+    TFC_CHECK(image.height > 0 && image.width > 0, "resize_image", "empty image", "0 pixels",
               "a non-empty image", "check the decoded file");
     if (size.height == image.height && size.width == image.width) return image;
     if (interpolation == "nearest") return pil_nearest(image, size.height, size.width);
     if (interpolation == "bilinear") return pil_bilinear(image, size.height, size.width);
-    fail("[resize_image]", "unsupported interpolation", "'" + interpolation + "'",
+    fail("resize_image", "unsupported interpolation", "'" + interpolation + "'",
          "\"nearest\" or \"bilinear\"", "pass one of those");
 }
 
@@ -164,7 +164,7 @@ void tf_resize(const Image& image, ImageSize out, const std::string& method, flo
         }
         return;
     }
-    TFC_CHECK(method == "bilinear", "[image_dataset_from_directory]", "unsupported interpolation",
+    TFC_CHECK(method == "bilinear", "image_dataset_from_directory", "unsupported interpolation",
               "'" + method + "'", "\"bilinear\" or \"nearest\"", "pass one of those");
     struct Tap { std::int64_t lo, hi; float f; };
     auto taps = [](std::int64_t n_in, std::int64_t n_out, float scale) {

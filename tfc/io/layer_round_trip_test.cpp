@@ -149,5 +149,108 @@ TEST(LayerRoundTrip, BidirectionalGruWithBackwardLayerAndMasking) {
     check_round_trips(m, float_inputs({2, 7, 4}), "bigru");
 }
 
+TEST(LayerConfigVariants, SizesAsIntsOrListsAndBatchNormAxisAsList) {
+    // Keras 2 lists ([3], [2, 2]), hand-written ints, BN axis [3] (Keras 2) and 3 / -1.
+    auto a = model_from_json(R"({"class_name": "Sequential", "config": {"name": "a", "layers": [
+      {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 8, 2], "name": "in"}},
+      {"class_name": "Conv2D", "config": {"name": "c", "filters": 3, "kernel_size": [3, 3],
+       "strides": [1, 1], "padding": "same", "dilation_rate": [1, 1], "data_format": "channels_last"}},
+      {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": [3]}},
+      {"class_name": "MaxPooling2D", "config": {"name": "p", "pool_size": [2, 2], "strides": null}},
+      {"class_name": "ZeroPadding2D", "config": {"name": "z", "padding": [[1, 0], [0, 2]]}}]}})");
+    auto b = model_from_json(R"({"class_name": "Sequential", "config": {"name": "b", "layers": [
+      {"class_name": "InputLayer", "config": {"batch_shape": [null, 8, 8, 2], "name": "in"}},
+      {"class_name": "Conv2D", "config": {"name": "c", "filters": 3, "kernel_size": 3, "strides": 1,
+       "padding": "same", "dilation_rate": 1, "data_format": null}},
+      {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": 3}},
+      {"class_name": "MaxPooling2D", "config": {"name": "p", "pool_size": 2}},
+      {"class_name": "ZeroPadding2D", "config": {"name": "z", "padding": [[1, 0], [0, 2]]}}]}})");
+    EXPECT_EQ(a->output_shape(), (Shape{-1, 5, 6, 3}));
+    EXPECT_EQ(b->output_shape(), a->output_shape());
+    fill_weights(*a);
+    b->layers()[0]->set_weights(a->layers()[0]->get_weights());
+    b->layers()[1]->set_weights(a->layers()[1]->get_weights());
+    const Tensor x = float_inputs({2, 8, 8, 2});
+    expect_bitwise_equal(b->predict(x), a->predict(x), "list vs int configs");
+    const auto pad = std::dynamic_pointer_cast<ZeroPadding2D>(a->layers()[3])->options().padding;
+    EXPECT_EQ(pad.top, 1);
+    EXPECT_EQ(pad.bottom, 0);
+    EXPECT_EQ(pad.right, 2);
+}
+
+TEST(LayerConfigVariants, RecurrentKeysAcrossVersions) {
+    // Keras 2.2: implementation 1, unroll; Keras 3: module keys around the nested layer,
+    // zero_output_for_mask; Embedding input_length.
+    auto m = model_from_json(R"({"class_name": "Sequential", "config": {"name": "r", "layers": [
+      {"class_name": "Embedding", "config": {"name": "e", "input_dim": 10, "output_dim": 4,
+       "input_length": 6, "batch_input_shape": [null, 6], "mask_zero": true}},
+      {"class_name": "Bidirectional", "config": {"name": "bi", "merge_mode": "ave", "layer":
+       {"module": "keras.layers", "class_name": "GRU", "registered_name": null, "config": {"name": "g",
+        "units": 3, "return_sequences": true, "reset_after": false, "recurrent_activation": "hard_sigmoid",
+        "implementation": 1, "unroll": true, "time_major": false, "stateful": false}}}},
+      {"class_name": "TimeDistributed", "config": {"name": "td", "layer": {"class_name": "Dense",
+       "config": {"name": "d", "units": 2}}}},
+      {"class_name": "LSTM", "config": {"name": "l", "units": 2, "implementation": 0,
+       "zero_output_for_mask": true}}]}})");
+    EXPECT_EQ(m->output_shape(), (Shape{-1, 2}));
+    const auto bi = std::dynamic_pointer_cast<Bidirectional>(m->layers()[1]);
+    ASSERT_NE(bi, nullptr);
+    EXPECT_EQ(bi->options().merge_mode, "ave");
+    EXPECT_EQ(bi->forward_layer()->name(), "forward_g");
+    EXPECT_FALSE(std::dynamic_pointer_cast<GRU>(bi->forward_layer())->options().reset_after);
+    EXPECT_EQ(std::dynamic_pointer_cast<Embedding>(m->layers()[0])->options().input_length, 6);
+    EXPECT_EQ(bi->weights().size(), 6u);
+    // Written back with the inner name and Keras 2.15 keys.
+    const std::string json = model_to_json(*m);
+    EXPECT_NE(json.find(R"("layer":{"class_name":"GRU","config":{"name":"g")"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("merge_mode":"ave")"), std::string::npos);
+    EXPECT_EQ(model_to_json(*model_from_json(json)), json);
+}
+
+TEST(LayerConfigVariants, Keras3NestedWeightsLiveUnderTheCell) {
+    Sequential m({Input({5, 3}), Bidirectional(LSTM(2)), Dense(1)});
+    fill_weights(m);
+    const std::string path = scratch("k3paths") + "/m.weights.h5";
+    save_weights(m, path);
+    io::h5::Quiet quiet;
+    const io::h5::File f = io::h5::open_read(path);
+    for (const char* p : {"layers/bidirectional/forward_layer/cell/vars/0",
+                          "layers/bidirectional/backward_layer/cell/vars/2", "layers/dense/vars/1"}) {
+        EXPECT_TRUE(io::h5::exists(f, f.id.get(), p)) << p;
+    }
+}
+
+TEST(LayerConfigVariants, RefusalsNameTheKeyAndTheFix) {
+    const std::pair<const char*, const char*> cases[] = {
+        {R"({"class_name": "LSTM", "config": {"name": "l", "units": 2, "stateful": true}})", "'stateful'"},
+        {R"({"class_name": "GRU", "config": {"name": "g", "units": 2, "time_major": true}})", "'time_major'"},
+        {R"({"class_name": "Bidirectional", "config": {"name": "b", "merge_mode": null,
+            "layer": {"class_name": "LSTM", "config": {"name": "l", "units": 2}}}})", "'merge_mode'"},
+        {R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": 3,
+            "data_format": "channels_first"}})", "'data_format'"},
+        {R"({"class_name": "Conv1D", "config": {"name": "c", "filters": 2, "kernel_size": [3, 3]}})",
+         "'kernel_size'"},
+        {R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 99999999999, "kernel_size": 3}})",
+         "'filters'"},
+        {R"({"class_name": "BatchNormalization", "config": {"name": "bn", "axis": [1, 2]}})", "'axis'"},
+        {R"({"class_name": "BatchNormalization", "config": {"name": "bn", "renorm": true}})", "'renorm'"},
+        {R"({"class_name": "Embedding", "config": {"name": "e", "input_dim": 4000000000,
+            "output_dim": 4096}})", "'input_dim'"},
+        {R"({"class_name": "TimeDistributed", "config": {"name": "t", "layer": {"class_name": "Lambda",
+            "config": {"name": "lam"}}}})", "Lambda layer 'lam'"},
+        {R"({"class_name": "TimeDistributed", "config": {"name": "t", "layer": [1, 2]}})", "'layer'"},
+        {R"({"class_name": "ZeroPadding2D", "config": {"name": "z", "padding": [[1, 2, 3], [0, 0]]}})",
+         "'padding'"},
+    };
+    for (const auto& [layer, want] : cases) {
+        const std::string json = std::string(R"({"class_name": "Sequential", "config": {"name": "s",
+            "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 6, 6, 4]}}, )") +
+                                 layer + "]}}";
+        const std::string e = error_of([&] { model_from_json(json); });
+        EXPECT_NE(e.find(want), std::string::npos) << layer << "\n -> " << e;
+        EXPECT_NE(e.find("Fix:"), std::string::npos) << e;
+    }
+}
+
 }  // namespace
 }  // namespace tfc

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -255,11 +257,14 @@ double ulps(float got, double want) {
 }  // namespace rnn_test
 
 TEST(CpuVsRef, RnnGateActivationsWithinTwoUlps) {
-    // Every 97th float in [-30, 30], plus both sides of the tanh branch point and the clamps.
+    // 2^20 points spread over every binade in [-30, 30], plus both sides of the tanh branch
+    // point and the clamps.
     std::vector<float> xs;
-    for (float x = -30.0f; x <= 30.0f; x = std::nextafter(x, 31.0f)) {
+    const std::uint32_t top = std::bit_cast<std::uint32_t>(30.0f);
+    for (std::uint32_t u = 0; u <= top; u += top / (1u << 19)) {
+        const float x = std::bit_cast<float>(u);
         xs.push_back(x);
-        for (int i = 0; i < 96 && x <= 30.0f; ++i) x = std::nextafter(x, 31.0f);
+        xs.push_back(-x);
     }
     for (float x : {0.0f, -0.0f, 0.5f, -0.5f, std::nextafter(0.5f, 0.0f), 88.0f, -88.0f, 1e-20f,
                     -1e-30f, 100.0f, -100.0f}) {

@@ -63,15 +63,9 @@ Tensor and_masks(const std::vector<Tensor>& masks) {
 void MergeLayer::ensure_built(const std::vector<Shape>& input_shapes) {
     TFC_CHECK(!input_shapes.empty(), name_, "a merge layer needs at least one input",
               "0 inputs", "a list of at least 1 input", "pass the tensors to merge, e.g. {a, b}");
-    std::int64_t batch = -1;
     for (const auto& s : input_shapes) {
         TFC_CHECK(!s.empty(), name_, "a merge input has no batch dimension", shapes_str(input_shapes),
                   "tensors of rank >= 1", "add a leading batch axis");
-        if (s[0] < 0) continue;
-        TFC_CHECK(batch < 0 || batch == s[0], name_,
-                  "cannot merge tensors with different batch sizes", shapes_str(input_shapes),
-                  "the same batch size for every input", "feed batches of equal size");
-        batch = s[0];
     }
     (void)compute_output_shape(input_shapes);  // validates the shapes
     if (!built_) {
@@ -107,7 +101,7 @@ Tensor MergeLayer::compute_mask(const std::vector<Tensor>& /*inputs*/,
 Tensor MergeLayer::call(const Tensor& inputs, bool /*training*/) {
     fail(name_, "a merge layer should be called on a list of inputs",
          "a single tensor of shape " + shape_str(inputs.shape()), "a list of tensors",
-         "call it as layer({a, b}), or apply(" + class_name() + "(), {a, b}) in a functional model");
+         "call it as layer({a, b}), or apply_layer(" + class_name() + "(), {a, b}) in a functional model");
 }
 
 Shape MergeLayer::compute_output_shape(const Shape& input_shape) const {
@@ -121,13 +115,21 @@ Shape MergeLayer::compute_output_shape(const Shape& input_shape) const {
 Shape ElementwiseMerge::compute_output_shape(const std::vector<Shape>& shapes) const {
     TFC_CHECK(!shapes.empty(), name_, "a merge layer needs at least one input", "0 inputs",
               "a list of at least 1 input", "pass the tensors to merge, e.g. {a, b}");
+    for (const auto& s : shapes) {
+        TFC_CHECK(!s.empty(), name_, "a merge input has no batch dimension", shapes_str(shapes),
+                  "tensors of rank >= 1", "add a leading batch axis");
+    }
     Shape out(shapes[0].begin() + 1, shapes[0].end());
     for (std::size_t i = 1; i < shapes.size(); ++i) {
         out = elemwise_shape(out, Shape(shapes[i].begin() + 1, shapes[i].end()), name_, shapes);
     }
     std::int64_t batch = -1;
     for (const auto& s : shapes) {
-        if (s[0] >= 0) batch = s[0];
+        if (s[0] < 0) continue;
+        TFC_CHECK(batch < 0 || batch == s[0], name_,
+                  "cannot merge tensors with different batch sizes", shapes_str(shapes),
+                  "the same batch size for every input", "feed batches of equal size");
+        batch = s[0];
     }
     out.insert(out.begin(), batch);
     return out;

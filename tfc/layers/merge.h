@@ -1,7 +1,7 @@
 // Merge layers (keras/layers/merging/ of Keras 2.15: base_merge.py, add.py, multiply.py,
 // average.py, concatenate.py). They take a list of tensors:
 //   Tensor y = Add()({a, b});                          // eager
-//   KerasTensor s = apply(Concatenate(), {x1, x2});    // functional (tfc/training/functional.h)
+//   KerasTensor s = apply_layer(Concatenate(), {x1, x2});    // functional (tfc/training/functional.h)
 // Element-wise merges (Add, Multiply, Average) broadcast like Keras: inputs of a lower rank get
 // size-1 axes inserted after the batch axis, then size-1 axes broadcast; other sizes must match.
 // Concatenate joins along `axis`; every other axis must match. Masks: element-wise merges AND

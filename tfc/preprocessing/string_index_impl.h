@@ -2,8 +2,8 @@
 // (std::unordered_map's node chains cost a cache miss per lookup). Keys are owned; ids are the
 // insertion order.
 //
-// Keys of up to 24 bytes are also kept packed (zero-padded, 32 bytes per key, in id order), so a
-// lookup of a short word compares three words without visiting the key's string.
+// Keys of up to 24 bytes are also kept packed (zero-padded), so a lookup of a short word compares
+// at most three words without visiting the key's string.
 // find_padded() / insert_padded() take a key whose buffer can be read 24 bytes past its start
 // (the tokenizer's token buffer), which avoids copying the key before packing it.
 #pragma once
@@ -103,46 +103,47 @@ class StringIndex {
             return k;
         }
     };
-    // The table holds 8-byte slots (a 32-bit hash tag and the id); the packed keys sit in
-    // entries_ in id order. Words seen first are usually the frequent ones, so the entries that
-    // most lookups touch stay together in cache, and a miss costs one slot probe.
+    // The table holds 16-byte slots: the key's first 8 bytes, its length and its id. Most words
+    // fit in 8 bytes, so a hit usually touches one slot and nothing else. The full packed keys
+    // sit in entries_ in id order (words seen first are usually the frequent ones, so the
+    // entries that longer lookups touch stay together in cache).
     struct Slot {
-        std::uint32_t tag = 0;  // 0 = empty
-        std::int32_t id = 0;
+        std::uint64_t w0 = 0;
+        std::uint32_t len = 0;
+        std::int32_t id = -1;  // -1 = empty
     };
     struct Entry {
-        std::uint64_t w[3];
-        std::uint64_t len;
+        std::uint64_t w1, w2;
     };
-    static std::uint32_t tag_of(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32) | 1u; }
-    bool same(std::int32_t id, std::string_view key, const Packed& k) const {
-        const Entry& e = entries_[static_cast<std::size_t>(id)];
-        return e.len == k.len && e.w[0] == k.w[0] && e.w[1] == k.w[1] && e.w[2] == k.w[2] &&
-               (k.len <= kInline || keys_[static_cast<std::size_t>(id)] == key);
+    bool same(const Slot& s, std::string_view key, const Packed& k) const {
+        if (s.w0 != k.w[0] || s.len != k.len) return false;
+        if (k.len <= 8) return true;
+        const Entry& e = entries_[static_cast<std::size_t>(s.id)];
+        return e.w1 == k.w[1] && e.w2 == k.w[2] &&
+               (k.len <= kInline || keys_[static_cast<std::size_t>(s.id)] == key);
     }
 
     std::int64_t find_packed(std::string_view key, const Packed& k) const {
         if (keys_.empty()) return -1;
-        const std::uint32_t tag = tag_of(k.h);
         for (std::size_t i = k.h & mask_;; i = (i + 1) & mask_) {
-            const Slot s = slots_[i];
-            if (s.tag == 0) return -1;
-            if (s.tag == tag && same(s.id, key, k)) return s.id;
+            const Slot& s = slots_[i];
+            if (s.id < 0) return -1;
+            if (same(s, key, k)) return s.id;
         }
     }
     std::int64_t insert_packed(std::string_view key, const Packed& k) {
         if ((keys_.size() + 1) * 4 > slots_.size() * 3) grow();
-        const std::uint32_t tag = tag_of(k.h);
         for (std::size_t i = k.h & mask_;; i = (i + 1) & mask_) {
             Slot& s = slots_[i];
-            if (s.tag == 0) {
-                s.tag = tag;
+            if (s.id < 0) {
+                s.w0 = k.w[0];
+                s.len = k.len;
                 s.id = static_cast<std::int32_t>(keys_.size());
-                entries_.push_back({{k.w[0], k.w[1], k.w[2]}, k.len});
+                entries_.push_back({k.w[1], k.w[2]});
                 keys_.emplace_back(key);
                 return s.id;
             }
-            if (s.tag == tag && same(s.id, key, k)) return s.id;
+            if (same(s, key, k)) return s.id;
         }
     }
     void grow() {
@@ -151,8 +152,7 @@ class StringIndex {
         old.swap(slots_);
         mask_ = cap - 1;
         for (const Slot& o : old) {
-            if (o.tag == 0) continue;
-            // The tag keeps 32 bits of the hash; the low bits that pick the slot are recomputed.
+            if (o.id < 0) continue;
             const std::string& key = keys_[static_cast<std::size_t>(o.id)];
             std::uint64_t h;
             if (key.size() <= kInline) {
@@ -163,7 +163,7 @@ class StringIndex {
                 h = hash_bytes(key);
             }
             std::size_t i = h & mask_;
-            while (slots_[i].tag != 0) i = (i + 1) & mask_;
+            while (slots_[i].id >= 0) i = (i + 1) & mask_;
             slots_[i] = o;
         }
     }

@@ -1,8 +1,8 @@
 // Functional: a model defined by a graph of layer calls on symbolic tensors (the Keras
 // functional API, keras/engine/functional.py of Keras 2.15).
 //   KerasTensor inputs = Input({784});
-//   KerasTensor x = apply(Dense(64, {.activation = "relu", .name = "hidden"}), inputs);
-//   KerasTensor outputs = apply(Dense(10, {.activation = "softmax"}), x);
+//   KerasTensor x = apply_layer(Dense(64, {.activation = "relu", .name = "hidden"}), inputs);
+//   KerasTensor outputs = apply_layer(Dense(10, {.activation = "softmax"}), x);
 //   Functional model(inputs, outputs);
 //   model.compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
 //   model.fit(x_train, y_train, {.epochs = 5});

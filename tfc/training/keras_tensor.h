@@ -2,10 +2,11 @@
 // node.py of Keras 2.15). It holds no data: a shape with -1 for the batch (and any unknown
 // axis) and its history, i.e. the layer call (node) that produced it and that call's inputs.
 //   KerasTensor inputs = Input({784});                  // an InputLayer's output
-//   KerasTensor x = apply(Dense(64, {.activation = "relu"}), inputs);
+//   KerasTensor x = apply_layer(Dense(64, {.activation = "relu"}), inputs);
 //   auto shared = std::make_shared<Dense>(8);           // one layer, called twice
-//   KerasTensor a = apply(shared, x), b = apply(shared, inputs2);
-//   KerasTensor s = apply(Add(), {a, b});               // merge layers take a list
+//   KerasTensor a = apply_layer(shared, x), b = apply_layer(shared, inputs2);
+//   KerasTensor s = apply_layer(Add(), {a, b});         // merge layers take a list
+// (Not `apply`: std::apply would join the overload set through argument-dependent lookup.)
 // Calling a layer on a KerasTensor builds it for the tensor's shape, like Keras.
 #pragma once
 
@@ -64,23 +65,25 @@ KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& i
 // A layer given by value (moved into a shared_ptr) or a shared_ptr kept to reuse it.
 template <typename L>
     requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
-KerasTensor apply(L&& layer, const KerasTensor& x) {
-    return apply_layer(std::make_shared<std::decay_t<L>>(std::move(layer)), {x});
+KerasTensor apply_layer(L&& layer, const KerasTensor& x) {
+    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::move(layer))),
+                       std::vector<KerasTensor>{x});
 }
 template <typename L>
     requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
-KerasTensor apply(L&& layer, const std::vector<KerasTensor>& xs) {
-    return apply_layer(std::make_shared<std::decay_t<L>>(std::move(layer)), xs);
+KerasTensor apply_layer(L&& layer, const std::vector<KerasTensor>& xs) {
+    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::move(layer))), xs);
 }
 template <typename L>
     requires std::derived_from<L, Layer>
-KerasTensor apply(const std::shared_ptr<L>& layer, const KerasTensor& x) {
-    return apply_layer(layer, {x});
+KerasTensor apply_layer(const std::shared_ptr<L>& layer, const KerasTensor& x) {
+    return apply_layer(LayerPtr(layer), std::vector<KerasTensor>{x});
 }
 template <typename L>
     requires std::derived_from<L, Layer>
-KerasTensor apply(const std::shared_ptr<L>& layer, const std::vector<KerasTensor>& xs) {
-    return apply_layer(layer, xs);
+KerasTensor apply_layer(const std::shared_ptr<L>& layer,
+                        const std::vector<KerasTensor>& xs) {
+    return apply_layer(LayerPtr(layer), xs);
 }
 
 }  // namespace tfc
