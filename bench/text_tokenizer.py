@@ -42,11 +42,16 @@ def main():
           "fit_on_texts_s": round(best_fit, 4), "texts_to_sequences_s": round(best_seq, 4),
           "total_s": round(best_fit + best_seq, 4)}
     print(json.dumps(py))
+    # For bench/run: "RESULT key value" lines, one figure each.
+    for k in ("fit_on_texts_s", "texts_to_sequences_s", "total_s"):
+        print("RESULT keras_%s %s" % (k, py[k]))
     if exe:
         out = subprocess.run([exe, CSV, str(repeats)], check=True, capture_output=True, text=True)
         tfc = json.loads(out.stdout.strip().splitlines()[-1])
         print(json.dumps(tfc))
         assert tfc["tokens"] == py["tokens"] and tfc["word_index"] == py["word_index"]
+        for k in ("fit_on_texts_s", "texts_to_sequences_s", "total_s"):
+            print("RESULT tfc_%s %s" % (k, tfc[k]))
         print(json.dumps({"speedup_total": round(py["total_s"] / tfc["total_s"], 1),
                           "speedup_fit": round(py["fit_on_texts_s"] / tfc["fit_on_texts_s"], 1),
                           "speedup_sequences": round(py["texts_to_sequences_s"] /

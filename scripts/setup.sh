@@ -13,8 +13,11 @@ PACKAGES=(
   libhdf5-dev libzip-dev            # Keras .h5 / .keras model files
   libjpeg-dev libpng-dev            # image decoding
   dataset-fashion-mnist             # the main job's data
-  python3-torch python3-numpy       # benchmark peer
 )
+# `scripts/setup.sh --bench` adds the benchmarks' peers (bench/run calls it).
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(python3-torch python3-numpy python3-keras-preprocessing python3-scipy python3-pil)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -23,6 +23,7 @@
 #include "tfc/layers/lstm.h"
 #include "tfc/layers/masking.h"
 #include "tfc/layers/max_pooling.h"
+#include "tfc/layers/merge.h"
 #include "tfc/layers/relu.h"
 #include "tfc/layers/rescaling.h"
 #include "tfc/layers/reshape.h"

@@ -4,8 +4,8 @@
 //
 // Keys of up to 24 bytes are also kept packed (zero-padded), so a lookup of a short word compares
 // at most three words without visiting the key's string.
-// find_padded() / insert_padded() take a key whose buffer can be read 24 bytes past its start
-// (the tokenizer's token buffer), which avoids copying the key before packing it.
+// pack_padded() takes a key whose buffer can be read 24 bytes past its end (the tokenizer's token
+// buffer), which avoids copying the key before packing it.
 #pragma once
 
 #include <cstdint>
@@ -41,37 +41,6 @@ class StringIndex {
     static constexpr std::size_t kInline = 24;  // longest key stored in the slot
     static constexpr std::size_t kPad = kInline;  // readable bytes a padded key needs
 
-    // The id of `key`, or -1.
-    std::int64_t find(std::string_view key) const {
-        char buf[kInline] = {};
-        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
-        return find_packed(key, Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
-    }
-    // The id of `key`, inserting it (with the next id) when absent.
-    std::int64_t insert(std::string_view key) {
-        char buf[kInline] = {};
-        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
-        return insert_packed(key,
-                             Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
-    }
-    // As find/insert; p[0, n + kPad) must be readable (bytes past n are ignored).
-    std::int64_t find_padded(const char* p, std::size_t n) const {
-        return find_packed(std::string_view(p, n), Packed::of(p, n));
-    }
-    std::int64_t insert_padded(const char* p, std::size_t n) {
-        return insert_packed(std::string_view(p, n), Packed::of(p, n));
-    }
-
-    const std::string& key(std::int64_t id) const { return keys_[static_cast<std::size_t>(id)]; }
-    std::size_t size() const { return keys_.size(); }
-    void clear() {
-        keys_.clear();
-        entries_.clear();
-        slots_.clear();
-        mask_ = 0;
-    }
-
-  private:
     // The first 24 bytes of a key (zero-padded), its length, and its hash. Keys longer than 24
     // bytes hash all their bytes and are compared against keys_ as well.
     struct Packed {
@@ -103,26 +72,27 @@ class StringIndex {
             return k;
         }
     };
-    // The table holds 16-byte slots: the key's first 8 bytes, its length and its id. Most words
-    // fit in 8 bytes, so a hit usually touches one slot and nothing else. The full packed keys
-    // sit in entries_ in id order (words seen first are usually the frequent ones, so the
-    // entries that longer lookups touch stay together in cache).
-    struct Slot {
-        std::uint64_t w0 = 0;
-        std::uint32_t len = 0;
-        std::int32_t id = -1;  // -1 = empty
-    };
-    struct Entry {
-        std::uint64_t w1, w2;
-    };
-    bool same(const Slot& s, std::string_view key, const Packed& k) const {
-        if (s.w0 != k.w[0] || s.len != k.len) return false;
-        if (k.len <= 8) return true;
-        const Entry& e = entries_[static_cast<std::size_t>(s.id)];
-        return e.w1 == k.w[1] && e.w2 == k.w[2] &&
-               (k.len <= kInline || keys_[static_cast<std::size_t>(s.id)] == key);
-    }
 
+    // The id of `key`, or -1.
+    std::int64_t find(std::string_view key) const {
+        char buf[kInline] = {};
+        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
+        return find_packed(key, Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
+    }
+    // The id of `key`, inserting it (with the next id) when absent.
+    std::int64_t insert(std::string_view key) {
+        char buf[kInline] = {};
+        if (key.size() <= kInline) std::memcpy(buf, key.data(), key.size());
+        return insert_packed(key,
+                             Packed::of(key.size() <= kInline ? buf : key.data(), key.size()));
+    }
+    // Batched lookups: pack every key of a text, prefetch their slots, then find/insert each, so
+    // the cache misses of a text's words overlap instead of queueing one after the other.
+    // pack_padded needs p[0, n + kPad) readable (bytes past n are ignored).
+    static Packed pack_padded(const char* p, std::size_t n) { return Packed::of(p, n); }
+    void prefetch(const Packed& k) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[k.h & mask_]);
+    }
     std::int64_t find_packed(std::string_view key, const Packed& k) const {
         if (keys_.empty()) return -1;
         for (std::size_t i = k.h & mask_;; i = (i + 1) & mask_) {
@@ -146,6 +116,37 @@ class StringIndex {
             if (same(s, key, k)) return s.id;
         }
     }
+
+    const std::string& key(std::int64_t id) const { return keys_[static_cast<std::size_t>(id)]; }
+    std::size_t size() const { return keys_.size(); }
+    void clear() {
+        keys_.clear();
+        entries_.clear();
+        slots_.clear();
+        mask_ = 0;
+    }
+
+  private:
+    // The table holds 16-byte slots: the key's first 8 bytes, its length and its id. Most words
+    // fit in 8 bytes, so a hit usually touches one slot and nothing else. The full packed keys
+    // sit in entries_ in id order (words seen first are usually the frequent ones, so the
+    // entries that longer lookups touch stay together in cache).
+    struct Slot {
+        std::uint64_t w0 = 0;
+        std::uint32_t len = 0;
+        std::int32_t id = -1;  // -1 = empty
+    };
+    struct Entry {
+        std::uint64_t w1, w2;
+    };
+    bool same(const Slot& s, std::string_view key, const Packed& k) const {
+        if (s.w0 != k.w[0] || s.len != k.len) return false;
+        if (k.len <= 8) return true;
+        const Entry& e = entries_[static_cast<std::size_t>(s.id)];
+        return e.w1 == k.w[1] && e.w2 == k.w[2] &&
+               (k.len <= kInline || keys_[static_cast<std::size_t>(s.id)] == key);
+    }
+
     void grow() {
         const std::size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
         std::vector<Slot> old(cap);

@@ -106,8 +106,8 @@ void split_nonempty(std::string_view s, std::string_view sep, F&& f) {
 }
 
 // The common case in one pass, without an intermediate cleaned text: `split` is one ASCII byte
-// and char_level is off. Each token is built in a small reused buffer (padded for
-// StringIndex::find_padded) and handed to `f` as soon as it ends. ASCII bytes go through one table
+// and char_level is off. The tokens are written one after the other into a reused buffer (padded
+// for StringIndex::pack_padded) and handed to `f` as they end. ASCII bytes go through one table
 // (lowercase, then filter or split -> token boundary); other bytes take the full Unicode path.
 // Same result as TextCleaner + split_nonempty: after lowering, a filtered code point or the split
 // byte ends a token, and empty tokens are dropped.
@@ -132,34 +132,49 @@ class FastTokenizer {
         return !o.char_level && o.split.size() == 1 && static_cast<unsigned char>(o.split[0]) < 0x80;
     }
 
-    // f(const char* token, std::size_t size): token[0, size + StringIndex::kPad) is readable.
+    // f(const char* token, std::size_t size) for each token, in order. Tokens are laid out one
+    // after the other in one buffer that stays valid until the next run(), and
+    // token[0, size + StringIndex::kPad) is readable.
     template <typename F>
     void run(std::string_view text, F&& f) {
-        if (buf_.size() < text.size() * 3 + 64) buf_.resize(text.size() * 3 + 64);
-        char* const out = buf_.data();
-        std::size_t len = 0;
+        // Lowercasing grows a code point by at most half (2 -> 3 bytes): 2x covers it.
+        if (buf_.size() < text.size() * 2 + 64) buf_.resize(text.size() * 2 + 64);
+        Cursor c{buf_.data(), 0, 0};
         const std::size_t n = text.size();
         const auto* src = reinterpret_cast<const unsigned char*>(text.data());
         std::size_t i = 0;
         while (i < n) {
             const std::int16_t t = table_[src[i]];
             if (t >= 0) {
-                out[len++] = static_cast<char>(t);
+                c.out[c.pos++] = static_cast<char>(t);
                 ++i;
             } else if (t == kBoundary) {
-                if (len > 0) f(static_cast<const char*>(out), len);
-                len = 0;
+                c.end_token(f);
                 ++i;
             } else {
-                i = slow(text, i, out, len, f);
+                i = slow(text, i, c, f);
             }
         }
-        if (len > 0) f(static_cast<const char*>(out), len);
+        c.end_token(f);
     }
 
   private:
     static constexpr std::int16_t kBoundary = -1;
     static constexpr std::int16_t kSlow = -2;
+
+    struct Cursor {
+        char* out;
+        std::size_t start, pos;  // current token: out[start, pos)
+        template <typename F>
+        void end_token(F& f) {
+            if (pos > start) f(static_cast<const char*>(out + start), pos - start);
+            start = pos;
+        }
+        void append(const char* p, std::size_t n) {
+            std::memcpy(out + pos, p, n);
+            pos += n;
+        }
+    };
 
     bool boundary(std::uint32_t cp) const {
         if (cp < 0x80) return table_[cp] == kBoundary;  // cp is already lowercase here
@@ -168,16 +183,14 @@ class FastTokenizer {
     }
     // One non-ASCII code point (or invalid byte) at text[i]; returns the next position.
     template <typename F>
-    std::size_t slow(std::string_view text, std::size_t i, char* out, std::size_t& len, F& f) {
+    std::size_t slow(std::string_view text, std::size_t i, Cursor& c, F& f) {
         const std::size_t start = i;
         const std::uint32_t cp = decode_utf8(text, i);
         if (!lower_) {
             if (boundary(cp)) {
-                if (len > 0) f(static_cast<const char*>(out), len);
-                len = 0;
+                c.end_token(f);
             } else {
-                std::memcpy(out + len, text.data() + start, i - start);
-                len += i - start;
+                c.append(text.data() + start, i - start);
             }
             return i;
         }
@@ -186,15 +199,12 @@ class FastTokenizer {
         std::size_t k = 0;
         while (k < piece_.size()) {
             const std::size_t s = k;
-            const std::uint32_t c = decode_utf8(piece_, k);
-            if ((c < 0x80 && (table_[c] == kBoundary || c == static_cast<unsigned char>(split_))) ||
-                (c >= 0x80 && boundary(c))) {
-                if (len > 0) f(static_cast<const char*>(out), len);
-                len = 0;
+            const std::uint32_t cl = decode_utf8(piece_, k);
+            if (cl < 0x80 ? (table_[cl] == kBoundary || cl == static_cast<unsigned char>(split_))
+                          : boundary(cl)) {
+                c.end_token(f);
             } else {
-                // A long lowercase expansion cannot overflow: buf_ holds 3 bytes per input byte.
-                std::memcpy(out + len, piece_.data() + s, k - s);
-                len += k - s;
+                c.append(piece_.data() + s, k - s);
             }
         }
         return i;
@@ -206,6 +216,23 @@ class FastTokenizer {
     char split_;
     std::string piece_;
     std::vector<char> buf_;
+};
+
+// The tokens of one text, packed, with their hash slots prefetched: the lookups that follow
+// overlap their cache misses.
+struct TokenBatch {
+    std::vector<std::string_view> words;
+    std::vector<StringIndex::Packed> keys;
+
+    void fill(FastTokenizer& fast, std::string_view text, const StringIndex& index) {
+        words.clear();
+        fast.run(text, [&](const char* w, std::size_t n) { words.emplace_back(w, n); });
+        keys.resize(words.size());
+        for (std::size_t j = 0; j < words.size(); ++j) {
+            keys[j] = StringIndex::pack_padded(words[j].data(), words[j].size());
+            index.prefetch(keys[j]);
+        }
+    }
 };
 
 void parse_filters(const std::string& filters, bool* ascii, std::vector<std::uint32_t>& cps) {
@@ -311,11 +338,13 @@ void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
     };
     if (FastTokenizer::applies(options_)) {
         FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+        TokenBatch batch;
         for (const std::string& text : texts) {
             doc = ++document_count_;
-            fast.run(text, [&](const char* w, std::size_t n) {
-                count(counts_pos_.insert_padded(w, n));
-            });
+            batch.fill(fast, text, counts_pos_);
+            for (std::size_t j = 0; j < batch.words.size(); ++j) {
+                count(counts_pos_.insert_packed(batch.words[j], batch.keys[j]));
+            }
         }
     } else {
         std::string scratch;
@@ -348,9 +377,8 @@ void Tokenizer::rebuild_index() {
               "vocabulary too large for int32 sequences", std::to_string(total),
               "< 2147483647 words", "split the corpus");
     // dict(zip(sorted_voc, range(1, ...))): a repeated key (the OOV token also seen as a word)
-    // keeps its LAST index, and index_word is the inverse of that dict.
-    // The counted words are distinct, so only the OOV token can repeat: a counted word's index is
-    // the one it gets in the loop below.
+    // keeps its LAST index, and index_word is the inverse of that dict. The counted words are
+    // distinct, so only the OOV token can repeat: a counted word's index is its own in the loop.
     word_index_.clear();
     word_index_.reserve(static_cast<std::size_t>(total));
     index_word_.clear();
@@ -425,12 +453,33 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
         if (v >= 0) vect.push_back(v);
     };
     if (FastTokenizer::applies(options_)) {
+        // With num_words, only the words below it have their own output; every other word gives
+        // `dropped`. A small index of just those words (most frequent first) stays in cache.
+        const StringIndex* index = &counts_pos_;
+        StringIndex kept;
+        std::vector<std::int32_t> kept_emit;
+        std::vector<std::pair<std::int32_t, std::size_t>> by_index;
+        for (std::size_t pos = 0; pos < emit.size(); ++pos) {
+            if (emit[pos] != dropped) by_index.emplace_back(emit[pos], pos);
+        }
+        if (by_index.size() * 2 < emit.size()) {
+            std::sort(by_index.begin(), by_index.end());
+            kept_emit.reserve(by_index.size());
+            for (const auto& [v, pos] : by_index) {
+                kept.insert(counts_pos_.key(static_cast<std::int64_t>(pos)));
+                kept_emit.push_back(v);
+            }
+            index = &kept;
+            emit.swap(kept_emit);
+        }
         FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+        TokenBatch batch;
         for (std::size_t t = 0; t < texts.size(); ++t) {
             vect.clear();
-            fast.run(texts[t], [&](const char* w, std::size_t n) {
-                add(counts_pos_.find_padded(w, n), std::string_view(w, n));
-            });
+            batch.fill(fast, texts[t], *index);
+            for (std::size_t j = 0; j < batch.words.size(); ++j) {
+                add(index->find_packed(batch.words[j], batch.keys[j]), batch.words[j]);
+            }
             out[t].assign(vect.begin(), vect.end());
         }
     } else {
