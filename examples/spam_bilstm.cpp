@@ -97,7 +97,9 @@ int main(int argc, char** argv) {
     model.summary();
 
     History h = model.fit(x_train, y_train,
-                          {.epochs = args.epochs, .verbose = 2, .validation_data = {{x_test, y_test}}});
+                          {.epochs = args.epochs,
+                           .verbose = 2,
+                           .validation_data = {{x_test, y_test}}});
     auto result = model.evaluate_dict(x_test, y_test, {.verbose = 0});
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
