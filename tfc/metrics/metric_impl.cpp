@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tfc/core/error.h"
+#include "tfc/losses/loss_impl.h"
 
 namespace tfc::metrics::detail {
 namespace {
@@ -14,16 +15,10 @@ bool one_trailing_unit(const Shape& shape, const Shape& target) {
 
 }  // namespace
 
+// Metrics accept exactly what losses accept (keras/engine/compile_utils.py feeds both the same
+// y_true / y_pred), so they share the loss module's checks.
 void check_inputs(const Tensor& y_true, const Tensor& y_pred, const char* where) {
-    TFC_CHECK(y_pred.defined() && y_true.defined(), where, "y_true or y_pred is undefined",
-              y_true.defined() ? "an empty y_pred" : "an empty y_true", "two tensors",
-              "pass the labels and the model's predictions");
-    TFC_CHECK(is_floating(y_pred.dtype()), where, "y_pred must be floating point",
-              dtype_name(y_pred.dtype()), "float32 or float64",
-              "pass the model's output, or cast it with ops::cast(y_pred, DType::float32)");
-    TFC_CHECK(y_pred.rank() >= 1, where, "y_pred needs a last (feature or class) axis",
-              "shape " + shape_str(y_pred.shape()), "rank >= 1, e.g. (batch, units)",
-              "reshape y_pred to (batch, 1) for one output per sample");
+    losses::detail::check_inputs(y_true, y_pred, where);
 }
 
 void check_dense_labels(const Tensor& y_true, const Tensor& y_pred, const char* where,
