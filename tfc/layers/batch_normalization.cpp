@@ -77,7 +77,7 @@ Tensor BatchNormalization::call(const Tensor& inputs, bool training) {
     if (!trainable_) training = false;  // TF 2: a frozen BN layer runs in inference mode
     if (!training) return ops::batch_norm_inference(x, mm, mv, gamma(), beta(), axis_, options_.epsilon);
     TFC_CHECK(!inputs.keras_mask().defined(), name_,
-              "masked batch statistics are not implemented",
+              "masked batch statistics are not supported yet",
               "a mask of shape " + shape_str(inputs.keras_mask().shape()) + " in training",
               "no mask", "drop the mask before BatchNormalization, or run it with training=false");
     ops::BatchNormTrainingResult r =

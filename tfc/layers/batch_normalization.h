@@ -5,7 +5,7 @@
 // A layer with trainable=false always runs in inference mode, even when called with
 // training=true (TF >= 2.0 behaviour, what fine-tuning relies on).
 // Weights, in order: gamma (scale), beta (center) trainable; moving_mean, moving_variance
-// non-trainable; all [C]. Masks pass through; masked batch statistics are not implemented.
+// non-trainable; all [C]. Masks pass through; masked batch statistics are not supported yet.
 //   BatchNormalization({.momentum = 0.9, .epsilon = 1e-5})
 #pragma once
 

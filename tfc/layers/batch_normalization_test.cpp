@@ -193,7 +193,7 @@ TEST(BatchNormalization, BadInputErrors) {
     Tensor masked = Tensor::zeros({2, 3, 4});
     masked.set_keras_mask(Tensor::ones({2, 3}, DType::bool_));
     BatchNormalization b4;
-    EXPECT_THROW(b4(masked, true), Error);  // masked statistics not implemented
+    EXPECT_THROW(b4(masked, true), Error);  // masked statistics are refused
     EXPECT_NO_THROW(b4(masked, false));
     LayerNormalization ln;
     ln(Tensor::zeros({2, 4}));

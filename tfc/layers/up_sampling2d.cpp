@@ -13,7 +13,7 @@ UpSampling2D::UpSampling2D(UpSampling2DOptions options)
               "both factors >= 1", "pass .size = {2, 2} or other positive factors");
     TFC_CHECK(options_.interpolation == "nearest", name_, "unsupported interpolation",
               "'" + options_.interpolation + "'", "'nearest'",
-              "use interpolation \"nearest\" (bilinear is not implemented)");
+              "use interpolation \"nearest\" (bilinear is not supported yet)");
     TFC_CHECK(options_.data_format == "channels_last", name_, "unsupported data_format",
               "'" + options_.data_format + "'", "'channels_last'",
               "transpose the input to channels-last (batch, rows, cols, channels)");

@@ -1,7 +1,7 @@
 // UpSampling2D (keras/layers/reshaping/up_sampling2d.py of Keras 2.15), channels_last: repeats
 // each row `size[0]` times and each column `size[1]` times (interpolation "nearest").
 //   UpSampling2D({.size = {2, 3}})
-// interpolation "bilinear" is not implemented and is refused with an error.
+// interpolation "bilinear" is not supported yet and is refused with an error.
 #pragma once
 
 #include <string>
