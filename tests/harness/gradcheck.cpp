@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "tfc/autograd/tape.h"
@@ -104,7 +105,21 @@ std::string source_dir() {
 
 std::string shared_dir() {
     if (const char* env = std::getenv("TFC_SHARED_DIR")) return env;
+    // The repository's sibling `shared` folder, looking upwards from the source tree.
+    std::filesystem::path dir = std::filesystem::absolute(source_dir());
+    for (int up = 0; up < 4 && dir.has_parent_path() && dir != dir.parent_path(); ++up) {
+        dir = dir.parent_path();
+        std::error_code ec;
+        if (std::filesystem::is_directory(dir / "shared" / "datasets", ec)) {
+            return (dir / "shared").string();
+        }
+    }
     return source_dir() + "/../shared";
+}
+
+bool have_shared_datasets() {
+    std::error_code ec;
+    return std::filesystem::is_directory(shared_dir() + "/datasets", ec);
 }
 
 }  // namespace tfc::testing

@@ -36,6 +36,15 @@ Tensor random_f64_away_from_zero(const Shape& shape, double margin, std::uint64_
 
 // Repository root (for golden files and datasets).
 std::string source_dir();
-std::string shared_dir();  // ../shared next to the repository, or $TFC_SHARED_DIR
+std::string shared_dir();  // $TFC_SHARED_DIR, or the nearest `shared` folder beside an ancestor
+bool have_shared_datasets();  // shared_dir()/datasets exists
 
 }  // namespace tfc::testing
+
+// Tests on the real datasets skip (with a message) on machines that do not have them.
+#define TFC_SKIP_WITHOUT_SHARED()                                                         \
+    do {                                                                                  \
+        if (!::tfc::testing::have_shared_datasets())                                     \
+            GTEST_SKIP() << "shared datasets not found (set TFC_SHARED_DIR): "            \
+                         << ::tfc::testing::shared_dir();                                 \
+    } while (0)

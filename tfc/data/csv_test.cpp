@@ -41,6 +41,7 @@ void expect_error(Fn fn, const std::vector<std::string>& pieces) {
 
 // Counts and missing values from /work/shared/datasets/README.md (penguins section).
 TEST(ReadCsv, PenguinsMatchesItsReadme) {
+    TFC_SKIP_WITHOUT_SHARED();
     Table t = read_csv(penguins_path());
     EXPECT_EQ(t.num_rows(), 344);
     EXPECT_EQ(t.column_names(),
@@ -68,6 +69,7 @@ TEST(ReadCsv, PenguinsMatchesItsReadme) {
 }
 
 TEST(ReadCsv, SelectColumnsAndDeclaredDefaults) {
+    TFC_SKIP_WITHOUT_SHARED();
     Table t = read_csv(penguins_path(),
                        {.select_columns = {"body_mass_g", "sex", "year"},
                         .column_defaults = {ColumnDefault::float32(-1.0),
@@ -94,6 +96,7 @@ TEST(ReadCsv, SelectColumnsAndDeclaredDefaults) {
 // Row and class counts from /work/shared/datasets/README.md (spam-ham: 1,209 test rows, 364
 // spam). The texts contain quoted commas, quotes and long fields.
 TEST(ReadCsv, TextCsvWithQuotedFields) {
+    TFC_SKIP_WITHOUT_SHARED();
     const std::string path = datasets() + "/text/spam-ham/test.csv";
     Table t = read_csv(path);
     EXPECT_EQ(t.num_rows(), 1209);
@@ -186,6 +189,7 @@ TEST(ReadCsv, OptionsDelimiterHeaderlessInferenceBom) {
 }
 
 TEST(CsvDataset, StreamsPenguinsWithTypes) {
+    TFC_SKIP_WITHOUT_SHARED();
     Dataset ds = csv_dataset(penguins_path(),
                              {.select_columns = {"bill_length_mm", "year"}});
     auto rows = ds.as_vector();
@@ -224,6 +228,7 @@ TEST(CsvDataset, StreamsPenguinsWithTypes) {
 // The course's windowed_dataset on the real sunspots series: window(w + 1, shift 1,
 // drop_remainder) -> flat_map(batch(w + 1)) -> (x = first w, y = last).
 TEST(CsvDataset, SunspotsTimeSeriesWindows) {
+    TFC_SKIP_WITHOUT_SHARED();
     const std::string path = datasets() + "/timeseries/sunspots/monthly-sunspots.csv";
     const std::int64_t w = 30;
     Dataset series = csv_dataset(path, {.select_columns = {"value"}});

@@ -3,6 +3,8 @@
 // resize against torch's half-pixel bilinear, the rule of tf.image.resize).
 #include <gtest/gtest.h>
 
+#include "tests/harness/gradcheck.h"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -23,6 +25,7 @@ using image_test::load_golden;
 using image_test::sha256;
 
 TEST(FlowFromDirectory, ListingsMatchKeras) {
+    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("flow_from_directory");
     for (const auto& l : g["listings"]) {
         SCOPED_TRACE(l["directory"].get<std::string>() + " " + l["subset"].dump());
@@ -44,6 +47,7 @@ TEST(FlowFromDirectory, ListingsMatchKeras) {
 }
 
 TEST(FlowFromDirectory, FirstBatchMatchesKeras) {
+    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("flow_from_directory")["first_batch"];
     const ImageDataGenerator gen({.rescale = g["rescale"]});
     DirectoryIterator it = gen.flow_from_directory(
@@ -63,6 +67,7 @@ TEST(FlowFromDirectory, FirstBatchMatchesKeras) {
 }
 
 TEST(FlowFromDirectory, ShuffledEpochsAndAugmentation) {
+    TFC_SKIP_WITHOUT_SHARED();
     const ImageDataGenerator gen({.rescale = 1.0 / 255, .rotation_range = 40, .width_shift_range = 0.2,
                                   .height_shift_range = 0.2, .shear_range = 0.2, .zoom_range = {0.2},
                                   .horizontal_flip = true, .validation_split = 0.2});
@@ -112,6 +117,7 @@ TEST(Flow, SubsetsBatchesAndLabels) {
 }
 
 TEST(FlowFromDirectory, Errors) {
+    TFC_SKIP_WITHOUT_SHARED();
     const ImageDataGenerator gen;
     EXPECT_THROW(gen.flow_from_directory("/nonexistent/flowers"), Error);
     EXPECT_THROW(gen.flow_from_directory(flowers("train"), {.class_mode = "multi"}), Error);
@@ -119,6 +125,7 @@ TEST(FlowFromDirectory, Errors) {
 }
 
 TEST(FlowFromDirectory, CorruptAndNonImageFilesInFolders) {
+    TFC_SKIP_WITHOUT_SHARED();
     const std::string dir = std::filesystem::temp_directory_path().string() + "/tfc_image_dir_" +
                             std::to_string(::getpid());
     std::filesystem::create_directories(dir + "/a/sub");
@@ -139,6 +146,7 @@ TEST(FlowFromDirectory, CorruptAndNonImageFilesInFolders) {
 }
 
 TEST(ImageDatasetFromDirectory, SplitLabelsAndShapes) {
+    TFC_SKIP_WITHOUT_SHARED();
     const std::string dir = flowers("validation");
     const ImageDataset train = image_dataset_from_directory(
         dir, {.batch_size = 32, .image_size = {64, 64}, .seed = 123, .validation_split = 0.2,
@@ -167,6 +175,7 @@ TEST(ImageDatasetFromDirectory, SplitLabelsAndShapes) {
 }
 
 TEST(ImageDatasetFromDirectory, ResizeMatchesHalfPixelBilinear) {
+    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("tf_resize");
     double worst = 0.0;
     for (const auto& c : g["cases"]) {

@@ -2,6 +2,8 @@
 // images and tiny arrays, plus get_random_transform's ranges and reproducibility.
 #include <gtest/gtest.h>
 
+#include "tests/harness/gradcheck.h"
+
 #include <cmath>
 
 #include "tfc/core/error.h"
@@ -29,6 +31,7 @@ TransformParams params_from(const nlohmann::json& j) {
 }
 
 TEST(ApplyTransform, MatchesKerasOnFlowers) {
+    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("apply_transform");
     double worst = 0.0;
     int exact = 0, n = 0;
@@ -51,6 +54,7 @@ TEST(ApplyTransform, MatchesKerasOnFlowers) {
 }
 
 TEST(ApplyTransform, FillModesOnTinyArrays) {
+    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("apply_transform");
     for (const auto& c : g["small"]) {
         SCOPED_TRACE(c["name"].get<std::string>());

@@ -17,6 +17,7 @@ namespace tfc::data {
 namespace {
 
 TEST(PenguinsTraining, DenseModelBeatsTheMajorityBaseline) {
+    TFC_SKIP_WITHOUT_SHARED();
     const std::vector<std::string> features = {"bill_length_mm", "bill_depth_mm",
                                                "flipper_length_mm", "body_mass_g"};
     Table all = read_csv(testing::shared_dir() + "/datasets/basic/penguins/penguins.csv");

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/harness/gradcheck.h"
+
 #include "tfc/core/error.h"
 
 namespace tfc {

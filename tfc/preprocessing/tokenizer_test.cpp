@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/harness/gradcheck.h"
+
 #include <algorithm>
 
 #include "tfc/core/error.h"
@@ -83,6 +85,7 @@ TEST(PythonLower, MatchesStrLowerOnSpecialCases) {
 }
 
 TEST(Tokenizer, SmallGoldens) {
+    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     std::vector<std::string> texts = g["texts"].get<std::vector<std::string>>();
     std::vector<std::string> eval = texts;
@@ -126,6 +129,7 @@ TEST(Tokenizer, SmallGoldens) {
 }
 
 TEST(Tokenizer, TextToWordSequenceGoldens) {
+    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     for (const json& c : g["text_to_word_sequence"]) {
         TextToWordSequenceOptions o;
@@ -140,6 +144,7 @@ TEST(Tokenizer, TextToWordSequenceGoldens) {
 }
 
 TEST(Tokenizer, MatrixGoldens) {
+    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     for (const json& c : g["matrix"]) {
         const std::string mode = c["mode"];
@@ -163,6 +168,7 @@ TEST(Tokenizer, MatrixGoldens) {
 }
 
 TEST(Tokenizer, DatasetGoldens) {
+    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_datasets.json");
     std::map<std::string, std::vector<std::string>> data;
     int checked = 0;
