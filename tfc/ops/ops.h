@@ -2,8 +2,9 @@
 // GradientTape is recording and an input is watched, records its backward rule. Forward and
 // backward rules of an op sit together in one source file per family:
 //   elementwise.cpp (binary + broadcasting), unary.cpp (math + activations), reduce.cpp,
-//   matmul.cpp (matmul + fused dense), shape_ops.cpp, index_ops.cpp, nn.cpp (softmax family,
-//   dropout, fused cross-entropies).
+//   matmul.cpp (matmul + fused dense), shape_ops.cpp (shape and indexing), nn.cpp (softmax
+//   family, dropout, fused cross-entropies). Layer-family ops have their own headers beside
+//   this one: conv.h, pool.h, norm.h, embedding.h, rnn.h.
 // float32 runs on the fast kernels (kernels/cpu); float64 runs on the reference kernels
 // (kernels/ref), which gradient checks use.
 #pragma once
