@@ -4,21 +4,9 @@ namespace tfc {
 namespace {
 
 RecurrentConfig to_config(const LSTMOptions& o) {
-    RecurrentConfig c;
-    c.cell = ops::RnnCell::lstm;
-    c.activation = o.activation;
+    RecurrentConfig c = common_recurrent_config(ops::RnnCell::lstm, o);
     c.recurrent_activation = o.recurrent_activation;
     c.unit_forget_bias = o.unit_forget_bias;
-    c.use_bias = o.use_bias;
-    c.kernel_initializer = o.kernel_initializer;
-    c.recurrent_initializer = o.recurrent_initializer;
-    c.bias_initializer = o.bias_initializer;
-    c.dropout = o.dropout;
-    c.recurrent_dropout = o.recurrent_dropout;
-    c.return_sequences = o.return_sequences;
-    c.return_state = o.return_state;
-    c.go_backwards = o.go_backwards;
-    c.input_shape = o.input_shape;
     return c;
 }
 

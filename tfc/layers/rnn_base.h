@@ -37,6 +37,26 @@ struct RecurrentConfig {
     Shape input_shape{};
 };
 
+// The fields every recurrent options struct shares (SimpleRNNOptions, LSTMOptions, GRUOptions);
+// each layer then sets its cell and its own extra fields.
+template <typename Options>
+RecurrentConfig common_recurrent_config(ops::RnnCell cell, const Options& o) {
+    RecurrentConfig c;
+    c.cell = cell;
+    c.activation = o.activation;
+    c.use_bias = o.use_bias;
+    c.kernel_initializer = o.kernel_initializer;
+    c.recurrent_initializer = o.recurrent_initializer;
+    c.bias_initializer = o.bias_initializer;
+    c.dropout = o.dropout;
+    c.recurrent_dropout = o.recurrent_dropout;
+    c.return_sequences = o.return_sequences;
+    c.return_state = o.return_state;
+    c.go_backwards = o.go_backwards;
+    c.input_shape = o.input_shape;
+    return c;
+}
+
 class RecurrentLayer : public Layer {
 public:
     RecurrentLayer(std::int64_t units, RecurrentConfig config, const std::string& name);

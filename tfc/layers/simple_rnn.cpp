@@ -4,19 +4,7 @@ namespace tfc {
 namespace {
 
 RecurrentConfig to_config(const SimpleRNNOptions& o) {
-    RecurrentConfig c;
-    c.cell = ops::RnnCell::simple_rnn;
-    c.activation = o.activation;
-    c.use_bias = o.use_bias;
-    c.kernel_initializer = o.kernel_initializer;
-    c.recurrent_initializer = o.recurrent_initializer;
-    c.bias_initializer = o.bias_initializer;
-    c.dropout = o.dropout;
-    c.recurrent_dropout = o.recurrent_dropout;
-    c.return_sequences = o.return_sequences;
-    c.return_state = o.return_state;
-    c.go_backwards = o.go_backwards;
-    c.input_shape = o.input_shape;
+    RecurrentConfig c = common_recurrent_config(ops::RnnCell::simple_rnn, o);
     return c;
 }
 
