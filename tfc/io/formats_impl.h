@@ -21,7 +21,7 @@ void write_atomically(const std::string& path, const std::function<void(const st
 // legacy_h5.cpp: `group` is /model_weights (full model) or / (weights-only file).
 void load_legacy_weights(const h5::File& f, hid_t group, Model& model);
 void write_legacy_weights(hid_t group, const Model& model);
-std::shared_ptr<Sequential> read_legacy_model(const h5::File& f, const LoadOptions& options);
+std::shared_ptr<Model> read_legacy_model(const h5::File& f, const LoadOptions& options);
 void write_legacy_model(const Model& model, const std::string& path);
 
 // keras3_weights.cpp: the `layers/<snake_case_class>[_k]/vars/<i>` layout.

@@ -7,14 +7,16 @@
 #include <string>
 #include <unistd.h>
 
+#include "tests/harness/gradcheck.h"
 #include "tfc/core/error.h"
 
 namespace tfc::io_test {
 
-// The folder of real Keras files (TFC_KERAS_MODELS_DIR overrides the default).
+// The folder of real Keras files: TFC_KERAS_MODELS_DIR, else `keras-models` in the shared
+// folder the dataset tests use (found by looking upwards from the source tree).
 inline std::string models_dir() {
     const char* env = std::getenv("TFC_KERAS_MODELS_DIR");
-    return env ? env : "/work/shared/keras-models";
+    return env ? env : tfc::testing::shared_dir() + "/keras-models";
 }
 
 inline std::string golden_dir() { return std::string(TFC_SOURCE_DIR) + "/tests/golden/keras_models"; }

@@ -111,7 +111,7 @@ void write_legacy_weights(hid_t group, const Model& model) {
     h5::write_string_list_attr(top.get(), "weight_names", {});
 }
 
-std::shared_ptr<Sequential> read_legacy_model(const h5::File& f, const LoadOptions& options) {
+std::shared_ptr<Model> read_legacy_model(const h5::File& f, const LoadOptions& options) {
     const hid_t root = f.id.get();
     const auto config = h5::read_string_attr(f, root, "model_config");
     if (!config) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tfc/core/error.h"
+#include "tfc/io/functional_config_impl.h"
 #include "tfc/io/json_impl.h"
 #include "tfc/io/layer_registry.h"
 #include "tfc/layers/layers.h"
@@ -49,50 +50,6 @@ const json& layers_of(const json& model, const std::string& cls) {
     return cfg["layers"];
 }
 
-// Source layer names of a functional layer's single call (Keras 2 and Keras 3 node formats).
-std::vector<std::string> inbound_sources(const json& entry) {
-    std::vector<std::string> out;
-    if (!entry.contains("inbound_nodes") || !entry["inbound_nodes"].is_array()) return out;
-    const json& nodes = entry["inbound_nodes"];
-    if (nodes.size() != 1) {
-        if (!nodes.empty()) out.assign(2, "");  // called more than once: not a chain
-        return out;
-    }
-    const json& node = nodes[0];
-    if (node.is_array()) {  // Keras 2: [["name", node, tensor, {kwargs}], ...]
-        for (const auto& t : node) {
-            if (t.is_array() && !t.empty() && t[0].is_string()) out.push_back(t[0].get<std::string>());
-        }
-    } else if (node.is_object() && node.contains("args") && node["args"].is_array()) {  // Keras 3
-        for (const auto& a : node["args"]) {
-            if (a.is_object() && a.contains("config") && a["config"].is_object() &&
-                a["config"].contains("keras_history") && a["config"]["keras_history"].is_array() &&
-                !a["config"]["keras_history"].empty() && a["config"]["keras_history"][0].is_string()) {
-                out.push_back(a["config"]["keras_history"][0].get<std::string>());
-            } else {
-                out.push_back("");
-            }
-        }
-    }
-    return out;
-}
-
-std::size_t endpoint_count(const json& cfg, const char* key) {
-    if (!cfg.contains(key) || !cfg[key].is_array()) return 0;
-    const json& v = cfg[key];
-    if (!v.empty() && v[0].is_string()) return 1;  // Keras 3 single endpoint ["name", 0, 0]
-    return v.size();
-}
-
-std::string entry_name(const json& entry) {
-    if (entry.contains("name") && entry["name"].is_string()) return entry["name"].get<std::string>();
-    if (entry.contains("config") && entry["config"].is_object() && entry["config"].contains("name") &&
-        entry["config"]["name"].is_string()) {
-        return entry["config"]["name"].get<std::string>();
-    }
-    return "";
-}
-
 Shape optional_shape(const json& v) {
     Shape s;
     if (!v.is_array() || v.size() > 16) return s;
@@ -115,7 +72,7 @@ void check_no_code_layers(const std::string& model_config_json) {
     scan_code_layers(parse_json(model_config_json, "load_model: model_config"), 0);
 }
 
-std::shared_ptr<Sequential> model_from_config(const std::string& model_config_json) {
+std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
     const json model = parse_json(model_config_json, "load_model: model_config");
     scan_code_layers(model, 0);
     const std::string cls = class_name_of(model, "load_model: model_config");
@@ -134,22 +91,7 @@ std::shared_ptr<Sequential> model_from_config(const std::string& model_config_js
         JsonNode node{entry.contains("config") ? entry["config"] : json::object()};
         built.push_back(layer_from_config(layer_cls, LayerConfig(node, layer_cls)));
     }
-    if (functional) {
-        bool chain = endpoint_count(cfg, "input_layers") == 1 &&
-                     endpoint_count(cfg, "output_layers") == 1 && !layers.empty() &&
-                     built[0]->class_name() == "InputLayer";
-        for (std::size_t i = 1; chain && i < layers.size(); ++i) {
-            const auto src = inbound_sources(layers[i]);
-            chain = src.size() == 1 && src[0] == entry_name(layers[i - 1]) &&
-                    built[i]->class_name() != "InputLayer";
-        }
-        TFC_CHECK(chain, "load_model",
-                  "functional models with branches are not supported yet (this one is not a "
-                  "single chain of layers)",
-                  cls + " with branches, several inputs/outputs or shared layers",
-                  "one input feeding each layer in turn",
-                  "rebuild the model as a Sequential, or wait for tfc's functional API");
-    }
+    if (functional) return functional_from_config(model, layers, built);
     auto seq = std::make_shared<Sequential>();
     if (!name.empty()) seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{}, name);
     for (auto& layer : built) seq->add(layer);
@@ -187,6 +129,8 @@ json keras3_value(const json& v) {
                 {"config", c}, {"registered_name", nullptr}};
 }
 
+}  // namespace
+
 json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input_shape) {
     const LayerCodec* codec = LayerRegistry::instance().find(layer.class_name());
     TFC_CHECK(codec != nullptr, "save_model", "layer type '" + layer.class_name() +
@@ -217,12 +161,22 @@ json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input
     return e;
 }
 
-}  // namespace
-
 std::string model_to_config(const Model& model, ConfigStyle style) {
+    if (const auto* fn = dynamic_cast<const Functional*>(&model)) {
+        json out = functional_to_config(*fn, style);
+        if (style == ConfigStyle::keras3) {
+            out["build_config"] = json{{"input_shape", nullptr}};
+            const std::string tc = training_config_of(model, style);
+            if (!tc.empty()) out["compile_config"] = parse_json(tc, "save_model");
+        }
+        return out.dump();
+    }
     const auto* seq = dynamic_cast<const Sequential*>(&model);
-    TFC_CHECK(seq != nullptr, "save_model", "only Sequential models can be saved in Keras formats",
-              model.name(), "a tfc::Sequential", "build the model as a Sequential");
+    TFC_CHECK(seq != nullptr, "save_model",
+              "only Sequential and functional models can be saved in Keras formats", model.name(),
+              "a tfc::Sequential or tfc::Functional",
+              "build the model with Sequential or the functional API (subclassed models: "
+              "save_weights)");
     json layers = json::array();
     const Shape in = seq->input_shape();
     const auto all = seq->layers();

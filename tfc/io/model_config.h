@@ -1,7 +1,7 @@
-// Model configs in Keras's JSON: Sequential from the config variants of Keras 2.0 (list form),
-// 2.2, tf.keras 2.x (module / registered_name keys) and Keras 3 (batch_shape, DTypePolicy);
-// a Functional/Model config that is a single chain of layers loads as a Sequential. Also the
-// training config (optimizer, loss, metrics) -> compile, and the writers for both.
+// Model configs in Keras's JSON: Sequential and Functional ("Model" in Keras <= 2.3) from the
+// config variants of Keras 2.0 (list form), 2.2, tf.keras 2.x (module / registered_name keys)
+// and Keras 3 (batch_shape, DTypePolicy, args/kwargs call nodes). Also the training config
+// (optimizer, loss, metrics) -> compile, and the writers for both.
 #pragma once
 
 #include <memory>
@@ -15,13 +15,14 @@ namespace tfc::io {
 // Refuses Lambda-type layers anywhere in the config (nested models too), naming the layer.
 void check_no_code_layers(const std::string& model_config_json);
 // Builds the model (unbuilt layers get built when the input shape is known).
-std::shared_ptr<Sequential> model_from_config(const std::string& model_config_json);
+// A Sequential config gives a tfc::Sequential, a functional one a tfc::Functional.
+std::shared_ptr<Model> model_from_config(const std::string& model_config_json);
 
 enum class ConfigStyle {
     legacy_h5,  // {"class_name", "config"} as the .h5 writer of Keras 2.15 writes it
     keras3,     // {"module", "class_name", "config", "registered_name", "build_config"}
 };
-// The model's config JSON. Only Sequential models can be written.
+// The model's config JSON (Sequential or Functional models).
 std::string model_to_config(const Model& model, ConfigStyle style);
 
 // Compiles `model` from a legacy `training_config` (keras3 = false) or a Keras 3

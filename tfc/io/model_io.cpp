@@ -29,7 +29,7 @@ Kind kind_of(const std::string& path, const char* where) {
          "name the file model.h5 (legacy Keras HDF5) or model.keras (Keras 3 zip)");
 }
 
-void compile_keras3(Sequential& model, const std::string& config_text, const LoadOptions& options) {
+void compile_keras3(Model& model, const std::string& config_text, const LoadOptions& options) {
     if (!options.compile) return;
     const io::json cfg = io::parse_json(config_text, "load_model: config.json");
     if (cfg.is_object() && cfg.contains("compile_config") && cfg["compile_config"].is_object()) {
@@ -37,7 +37,7 @@ void compile_keras3(Sequential& model, const std::string& config_text, const Loa
     }
 }
 
-std::shared_ptr<Sequential> load_keras_zip(const std::string& path, const LoadOptions& options) {
+std::shared_ptr<Model> load_keras_zip(const std::string& path, const LoadOptions& options) {
     const io::ZipEntries z = io::read_keras_zip(path, true);
     io::check_no_code_layers(z.config);
     auto model = io::model_from_config(z.config);
@@ -79,7 +79,7 @@ void write_atomically(const std::string& path, const std::function<void(const st
 
 }  // namespace io
 
-std::shared_ptr<Sequential> load_model(const std::string& path, const LoadOptions& options) {
+std::shared_ptr<Model> load_model(const std::string& path, const LoadOptions& options) {
     if (kind_of(path, "load_model") == Kind::keras_zip) return load_keras_zip(path, options);
     io::h5::Quiet quiet;
     const io::h5::File f = io::h5::open_read(path);
@@ -129,7 +129,7 @@ void save_weights(const Model& model, const std::string& path) {
     });
 }
 
-std::shared_ptr<Sequential> model_from_json(const std::string& json_text) {
+std::shared_ptr<Model> model_from_json(const std::string& json_text) {
     return io::model_from_config(json_text);
 }
 

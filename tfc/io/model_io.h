@@ -24,8 +24,11 @@ struct LoadOptions {
 };
 
 // Format from the extension: ".keras" -> zip; ".h5"/".hdf5"/".keras.h5" -> legacy HDF5.
-std::shared_ptr<Sequential> load_model(const std::string& path, const LoadOptions& options = {});
-// Writes atomically (temporary file in the same folder, then rename). Sequential models only.
+// A Sequential file gives a tfc::Sequential, a functional one a tfc::Functional (cast with
+// std::dynamic_pointer_cast to use their own methods).
+std::shared_ptr<Model> load_model(const std::string& path, const LoadOptions& options = {});
+// Writes atomically (temporary file in the same folder, then rename). Sequential and
+// functional models (subclassed models have no Keras config: use save_weights).
 void save_model(const Model& model, const std::string& path);
 
 // Weights only. Reading detects the layout: legacy (`layer_names` attribute; matched by order
@@ -35,7 +38,7 @@ void load_weights(Model& model, const std::string& path);
 void save_weights(const Model& model, const std::string& path);
 
 // A model from Keras's architecture JSON (model.to_json()), and back.
-std::shared_ptr<Sequential> model_from_json(const std::string& json_text);
+std::shared_ptr<Model> model_from_json(const std::string& json_text);
 std::string model_to_json(const Model& model);
 
 // What a model file holds, without building the model (for `tfcert model info`).

@@ -1,6 +1,6 @@
 // Real files written by Keras 2.0.5 ... 3.14: every Sequential-shaped one loads and matches the
-// oracle (tests/golden/keras_models, tools/golden/keras_models_oracle.py); Lambda files and
-// functional files with branches are refused with the documented errors.
+// oracle (tests/golden/keras_models, tools/golden/keras_models_oracle.py); Lambda files are
+// refused with the documented error. The branched functional files: functional_files_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -174,19 +174,6 @@ TEST(RealKerasFiles, BidirectionalWeightsAreForwardThenBackward) {
     ASSERT_EQ(ws.size(), 6u);
     EXPECT_EQ(ws[0]->value.raw_data(), bi->forward_layer()->kernel().raw_data());
     EXPECT_EQ(ws[3]->value.raw_data(), bi->backward_layer()->kernel().raw_data());
-}
-
-TEST(RealKerasFiles, FunctionalFilesWithBranchesAreRefused) {
-    if (!have_models()) GTEST_SKIP();
-    for (const char* file : {"keras2.2.4_seq2seq_functional_embedding_lstm.h5",
-                             "tfkeras2.2.4-tf_wide_deep_functional_concat.h5"}) {
-        const std::string e = error_of([&] { load_model(models_dir() + "/" + file); });
-        // wide_deep also holds Concatenate, which no engineer has registered yet: either refusal
-        // names the problem.
-        EXPECT_TRUE(e.find("functional models with branches are not supported yet") != std::string::npos ||
-                    e.find("unsupported layer type 'Concatenate'") != std::string::npos)
-            << file << ": " << e;
-    }
 }
 
 TEST(RealKerasFiles, InspectReportsFormatAndVersion) {

@@ -9,6 +9,7 @@
 #include "tfc/autograd/tape.h"
 #include "tfc/core/error.h"
 #include "tfc/layers/merge.h"
+#include "tfc/layers/rnn_base.h"
 #include "tfc/ops/ops.h"
 
 namespace tfc {
@@ -255,6 +256,14 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
         }
         if (auto* merge = dynamic_cast<MergeLayer*>(n->layer.get())) {
             values[n.get()] = (*merge)(args, training);
+        } else if (args.size() > 1) {  // a recurrent layer with initial states (apply_layer checked)
+            auto* rnn = dynamic_cast<RecurrentLayer*>(n->layer.get());
+            const Tensor x = args[0];
+            args.erase(args.begin());
+            Tensor out = rnn->call_with_state(x, args, training)[0];
+            const Tensor mask = rnn->compute_mask(x, x.keras_mask());
+            if (mask.defined() && !out.keras_mask().defined()) out.set_keras_mask(mask);
+            values[n.get()] = out;
         } else {
             values[n.get()] = (*n->layer)(args[0], training);
         }
@@ -262,6 +271,13 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
     std::vector<Tensor> out;
     for (const auto& y : outputs_) out.push_back(values.at(y.node().get()));
     return out;
+}
+
+Tensor Functional::call_inputs(const std::vector<Tensor>& xs, bool training) {
+    TFC_CHECK(outputs_.size() == 1, name_, "fit/evaluate/predict need a model with one output",
+              std::to_string(outputs_.size()) + " outputs", "1",
+              "use call_multi() / predict_multi(), or build a model per output");
+    return run(xs, training)[0];
 }
 
 Tensor Functional::call(const Tensor& x, bool training) {

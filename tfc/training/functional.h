@@ -9,8 +9,9 @@
 //   // Feature extraction: a sub-model that shares the layers (and weights) of `model`.
 //   Functional features(model.input(), model.layer_output("hidden"));
 // Several inputs and outputs: Functional({in_a, in_b}, {out_1, out_2}); run them with
-// call_multi() / predict_multi(). fit/evaluate/predict of Model take the single-input,
-// single-output case.
+// call_multi() / predict_multi(). fit/evaluate/predict of Model take one output and one array
+// per input: model.fit({x_a, x_b}, y).
+// A recurrent layer called on [x, h0(, c0)] starts from those states (Keras's initial_state).
 #pragma once
 
 #include <memory>
@@ -30,6 +31,9 @@ public:
 
     // One input and one output (what fit/evaluate/predict use).
     Tensor call(const Tensor& x, bool training) override;
+    // One array per input (fit/evaluate/predict with a list); one output.
+    Tensor call_inputs(const std::vector<Tensor>& xs, bool training) override;
+    std::size_t input_count() const override { return inputs_.size(); }
     // Any number of inputs (in `inputs()` order); returns one tensor per output.
     std::vector<Tensor> call_multi(const std::vector<Tensor>& inputs, bool training);
     // Batched inference over several inputs; returns one array per output.
@@ -45,6 +49,8 @@ public:
 
     const std::vector<KerasTensor>& inputs() const { return inputs_; }
     const std::vector<KerasTensor>& outputs() const { return outputs_; }
+    // Every layer call of the graph, in execution order (inputs first).
+    const std::vector<std::shared_ptr<const KerasNode>>& nodes() const { return nodes_; }
     KerasTensor input() const;   // the only input (Keras model.input)
     KerasTensor output() const;  // the only output (Keras model.output)
     // Keras's `model.get_layer(name).output` / `.input`: the tensors of that layer's call in

@@ -7,6 +7,7 @@
 #include "tfc/core/error.h"
 #include "tfc/layers/input_layer.h"
 #include "tfc/layers/merge.h"
+#include "tfc/layers/rnn_base.h"
 
 namespace tfc {
 namespace {
@@ -99,7 +100,25 @@ KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& i
         merge->ensure_built(shapes);
         node->output_shape = merge->compute_output_shape(shapes);
     } else {
-        TFC_CHECK(inputs.size() == 1, where, "the layer takes one input",
+        // A recurrent layer takes [x, initial states...] (Keras's `initial_state=`).
+        const auto* rnn = dynamic_cast<const RecurrentLayer*>(layer.get());
+        const std::size_t n_states = rnn == nullptr ? 0
+                                     : rnn->config().cell == ops::RnnCell::lstm ? 2 : 1;
+        if (rnn != nullptr && inputs.size() > 1) {
+            TFC_CHECK(inputs.size() == 1 + n_states, where, "wrong number of initial states",
+                      std::to_string(inputs.size() - 1) + " after the sequence",
+                      std::to_string(n_states) + (n_states == 2 ? " ([h, c])" : " ([h])"),
+                      "pass [x, h] (SimpleRNN, GRU) or [x, h, c] (LSTM)");
+            for (std::size_t i = 1; i < inputs.size(); ++i) {
+                const Shape& st = inputs[i].shape();
+                TFC_CHECK(st.size() == 2 && (st[1] == rnn->units() || st[1] < 0), where,
+                          "an initial state has the wrong shape", shape_str(st),
+                          "(None, " + std::to_string(rnn->units()) + ")",
+                          "pass states of shape (batch, units)");
+            }
+        }
+        TFC_CHECK(inputs.size() == 1 || (rnn != nullptr && inputs.size() == 1 + n_states), where,
+                  "the layer takes one input",
                   std::to_string(inputs.size()) + " inputs " + shapes_str(inputs),
                   "a single KerasTensor",
                   "merge the tensors first (Add, Concatenate, ...) or call the layer on each");

@@ -74,20 +74,31 @@ void Model::check_compiled(const char* where) const {
               "a loss", "call model.compile(optimizer, \"sparse_categorical_crossentropy\", ...)");
 }
 
-void Model::check_xy(const Tensor& x, const Tensor& y, const char* where) const {
-    TFC_CHECK(x.defined() && y.defined(), where, "x or y is undefined", "an empty Tensor()",
-              "data tensors", "pass the arrays to train on");
-    TFC_CHECK(x.rank() >= 1 && y.rank() >= 1, where, "x and y need a batch dimension",
-              "x " + shape_str(x.shape()) + ", y " + shape_str(y.shape()), "rank >= 1",
-              "add a leading sample axis");
-    TFC_CHECK(x.dim(0) == y.dim(0), where, "x and y have different numbers of samples",
-              "x " + shape_str(x.shape()) + " and y " + shape_str(y.shape()),
-              "the same first dimension", "make x and y describe the same samples");
-    TFC_CHECK(x.dim(0) > 0, where, "no samples", shape_str(x.shape()), "at least one sample",
-              "check that the data loaded");
+void Model::check_xy(const std::vector<Tensor>& xs, const Tensor& y, const char* where) const {
+    TFC_CHECK(!xs.empty(), where, "no input arrays", "an empty list", "one array per model input",
+              "pass the arrays to train on");
+    TFC_CHECK(xs.size() == input_count(), where, "wrong number of input arrays",
+              std::to_string(xs.size()), std::to_string(input_count()) + " (one per model input)",
+              "pass one array per model input, in the model's input order");
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        const Tensor& x = xs[i];
+        const std::string which = xs.size() == 1 ? "x" : "x[" + std::to_string(i) + "]";
+        TFC_CHECK(x.defined() && y.defined(), where, which + " or y is undefined",
+                  "an empty Tensor()", "data tensors", "pass the arrays to train on");
+        TFC_CHECK(x.rank() >= 1 && y.rank() >= 1, where, which + " and y need a batch dimension",
+                  which + " " + shape_str(x.shape()) + ", y " + shape_str(y.shape()), "rank >= 1",
+                  "add a leading sample axis");
+        TFC_CHECK(x.dim(0) == y.dim(0), where, which + " and y have different numbers of samples",
+                  which + " " + shape_str(x.shape()) + " and y " + shape_str(y.shape()),
+                  "the same first dimension", "make the inputs and y describe the same samples");
+        TFC_CHECK(x.dim(0) > 0, where, "no samples", shape_str(x.shape()), "at least one sample",
+                  "check that the data loaded");
+    }
 }
 
-void Model::ensure_built(const Tensor& x) {
+void Model::ensure_built(const std::vector<Tensor>& xs) {
+    if (xs.size() != 1) return;  // several inputs: a functional graph, built when defined
+    const Tensor& x = xs[0];
     if (!built()) {
         Shape s = x.shape();
         s[0] = -1;
@@ -106,6 +117,12 @@ void Model::ensure_built(const Tensor& x) {
               "reshape the data to the model's input shape, or rebuild the model for this shape");
 }
 
+Tensor Model::call_inputs(const std::vector<Tensor>& xs, bool training) {
+    TFC_CHECK(xs.size() == 1, name_, "the model takes one input", std::to_string(xs.size()) + " arrays",
+              "1", "pass a single array");
+    return call(xs[0], training);
+}
+
 void Model::resolve_metrics(const Tensor& y, const Tensor& y_pred) {
     if (!metrics_.empty() || metric_specs_.empty()) return;
     for (const auto& spec : metric_specs_) {
@@ -122,15 +139,15 @@ std::vector<std::string> Model::metrics_names() const {
 
 Logs Model::train_on_batch(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight) {
     check_compiled("train_on_batch");
-    const Tensor x = as_float_input(x_in);
-    check_xy(x, y, "train_on_batch");
-    ensure_built(x);
+    const std::vector<Tensor> xs{as_float_input(x_in)};
+    check_xy(xs, y, "train_on_batch");
+    ensure_built(xs);
     Tensor y_pred, loss;
     std::vector<Tensor> vars = trainable_weights();
     std::vector<Tensor> grads;
     {
         autograd::GradientTape tape;
-        y_pred = call(x, true);
+        y_pred = call_inputs(xs, true);
         loss = (*loss_)(y, y_pred, sample_weight);
         grads = tape.gradient(loss, vars);
     }
@@ -147,11 +164,16 @@ Logs Model::train_on_batch(const Tensor& x_in, const Tensor& y, const Tensor& sa
     return logs;
 }
 
-History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt) {
+History Model::fit(const Tensor& x, const Tensor& y, const FitOptions& opt) {
+    return fit(std::vector<Tensor>{x}, y, opt);
+}
+
+History Model::fit(const std::vector<Tensor>& xs_in, const Tensor& y_in, const FitOptions& opt) {
     check_compiled("fit");
-    Tensor x = as_float_input(x_in);
+    std::vector<Tensor> xs;
+    for (const auto& x : xs_in) xs.push_back(x.defined() ? as_float_input(x) : x);
     Tensor y = y_in;
-    check_xy(x, y, "fit");
+    check_xy(xs, y, "fit");
     TFC_CHECK(opt.batch_size > 0, "fit", "batch_size must be positive",
               std::to_string(opt.batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
     TFC_CHECK(opt.epochs >= 0 && opt.initial_epoch >= 0, "fit", "epochs must be non-negative",
@@ -161,54 +183,67 @@ History Model::fit(const Tensor& x_in, const Tensor& y_in, const FitOptions& opt
               "0 <= split < 1", "pass a fraction such as 0.2");
     TFC_CHECK(opt.verbose >= 0 && opt.verbose <= 2, "fit", "verbose must be 0, 1 or 2",
               std::to_string(opt.verbose), "0, 1 or 2", "pick one of the Keras verbosity modes");
+    const std::int64_t n_all = y.dim(0);
     Tensor sw = opt.sample_weight;
     if (sw.defined()) {
-        TFC_CHECK(sw.size() == x.dim(0), "fit", "sample_weight needs one weight per sample",
-                  shape_str(sw.shape()), "(" + std::to_string(x.dim(0)) + ",)",
+        TFC_CHECK(sw.size() == n_all, "fit", "sample_weight needs one weight per sample",
+                  shape_str(sw.shape()), "(" + std::to_string(n_all) + ",)",
                   "pass a 1-D array of per-sample weights");
     }
+    auto rows = [](const std::vector<Tensor>& ts, const std::vector<std::int64_t>& idx) {
+        std::vector<Tensor> out;
+        out.reserve(ts.size());
+        for (const auto& t : ts) out.push_back(ops::take_rows(t, idx));
+        return out;
+    };
 
     // Validation data: explicit, or the LAST fraction before shuffling (data_adapter.py).
-    Tensor vx, vy;
+    std::vector<Tensor> vxs;
+    Tensor vy;
     if (opt.validation_data) {
-        vx = as_float_input(opt.validation_data->first);
+        TFC_CHECK(xs.size() == 1, "fit", "validation_data holds one input array",
+                  std::to_string(xs.size()) + " model inputs", "a single-input model",
+                  "use validation_split, or evaluate({...}, y) after fit");
+        vxs = {as_float_input(opt.validation_data->first)};
         vy = opt.validation_data->second;
-        check_xy(vx, vy, "fit(validation_data)");
+        check_xy(vxs, vy, "fit(validation_data)");
     } else if (opt.validation_split > 0.0) {
-        const std::int64_t n = x.dim(0);
+        const std::int64_t n = n_all;
         const auto split_at = static_cast<std::int64_t>(std::floor(n * (1.0 - opt.validation_split)));
         TFC_CHECK(split_at > 0 && split_at < n, "fit", "validation_split leaves an empty part",
                   std::to_string(n) + " samples with split " + std::to_string(opt.validation_split),
                   "both a training and a validation part", "use more data or another split");
-        vx = ops::take_rows(x, range_indices(split_at, n));
-        vy = ops::take_rows(y, range_indices(split_at, n));
-        x = ops::take_rows(x, range_indices(0, split_at));
-        y = ops::take_rows(y, range_indices(0, split_at));
-        if (sw.defined()) sw = ops::take_rows(sw.reshaped({sw.size()}), range_indices(0, split_at));
+        const auto val_idx = range_indices(split_at, n);
+        const auto train_idx = range_indices(0, split_at);
+        vxs = rows(xs, val_idx);
+        vy = ops::take_rows(y, val_idx);
+        xs = rows(xs, train_idx);
+        y = ops::take_rows(y, train_idx);
+        if (sw.defined()) sw = ops::take_rows(sw.reshaped({sw.size()}), train_idx);
     }
-    ensure_built(x);
-    if (vx.defined()) ensure_built(vx);
+    ensure_built(xs);
+    if (!vxs.empty()) ensure_built(vxs);
 
-    const std::int64_t n = x.dim(0);
+    const std::int64_t n = y.dim(0);
     const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
     std::vector<std::int64_t> order;
     BatchSource source;
     source.begin_epoch = [&] {
         order = opt.shuffle ? global_generator().permutation(n) : range_indices(0, n);
     };
-    source.next = [&](std::int64_t step, Tensor& xb, Tensor& yb, Tensor& swb) {
+    source.next = [&](std::int64_t step, std::vector<Tensor>& xb, Tensor& yb, Tensor& swb) {
         if (step >= steps) return false;
         const std::int64_t lo = step * opt.batch_size;
         const std::int64_t hi = std::min(n, lo + opt.batch_size);
         std::vector<std::int64_t> idx(order.begin() + lo, order.begin() + hi);
-        xb = ops::take_rows(x, idx);
+        xb = rows(xs, idx);
         yb = ops::take_rows(y, idx);
         swb = sw.defined() ? ops::take_rows(sw.reshaped({sw.size()}), idx) : Tensor();
         return true;
     };
     std::function<Logs()> validate;
-    if (vx.defined()) {
-        validate = [&] { return run_test(vx, vy, Tensor(), opt.batch_size, 0, {}, true); };
+    if (!vxs.empty()) {
+        validate = [&] { return run_test(vxs, vy, Tensor(), opt.batch_size, 0, {}, true); };
     }
     return fit_loop(opt, steps, source, validate);
 }
@@ -245,7 +280,8 @@ History Model::fit_loop(const FitOptions& opt, std::int64_t steps, BatchSource& 
         for (auto& m : metrics_) m->reset_state();
         Logs logs;
         std::int64_t step = 0;
-        Tensor xb, yb, swb;
+        std::vector<Tensor> xb;
+        Tensor yb, swb;
         for (;; ++step) {
             if (steps >= 0 && step >= steps) break;
             if (!source.next(step, xb, yb, swb)) break;
@@ -259,13 +295,13 @@ History Model::fit_loop(const FitOptions& opt, std::int64_t steps, BatchSource& 
             std::vector<Tensor> grads;
             {
                 autograd::GradientTape tape;
-                y_pred = call(xb, true);
+                y_pred = call_inputs(xb, true);
                 loss = (*loss_)(yb, y_pred, swb);
                 grads = tape.gradient(loss, vars);
             }
             optimizer_->apply_gradients(grads, vars);
             resolve_metrics(yb, y_pred);
-            loss_mean.add(loss.item(), static_cast<double>(xb.dim(0)));
+            loss_mean.add(loss.item(), static_cast<double>(yb.dim(0)));
             logs.set("loss", loss_mean.result());
             {
                 autograd::NoGradGuard ng;
@@ -297,13 +333,14 @@ History Model::fit_loop(const FitOptions& opt, std::int64_t steps, BatchSource& 
     return *history;
 }
 
-Logs Model::run_test(const Tensor& x_in, const Tensor& y, const Tensor& sample_weight,
-                     std::int64_t batch_size, int verbose,
+Logs Model::run_test(const std::vector<Tensor>& xs_in, const Tensor& y,
+                     const Tensor& sample_weight, std::int64_t batch_size, int verbose,
                      const std::vector<CallbackPtr>& callbacks, bool for_validation) {
-    const Tensor x = as_float_input(x_in);
+    std::vector<Tensor> xs;
+    for (const auto& x : xs_in) xs.push_back(as_float_input(x));
     TFC_CHECK(batch_size > 0, "evaluate", "batch_size must be positive",
               std::to_string(batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
-    const std::int64_t n = x.dim(0);
+    const std::int64_t n = y.dim(0);
     const std::int64_t steps = (n + batch_size - 1) / batch_size;
     autograd::NoGradGuard ng;
     Logs logs;
@@ -320,12 +357,13 @@ Logs Model::run_test(const Tensor& x_in, const Tensor& y, const Tensor& sample_w
         for (const auto& c : callbacks) c->on_test_batch_begin(step, bl);
         const std::int64_t lo = step * batch_size, hi = std::min(n, lo + batch_size);
         const auto idx = range_indices(lo, hi);
-        Tensor xb = ops::take_rows(x, idx);
+        std::vector<Tensor> xb;
+        for (const auto& x : xs) xb.push_back(ops::take_rows(x, idx));
         Tensor yb = ops::take_rows(y, idx);
         Tensor swb = sample_weight.defined()
                          ? ops::take_rows(sample_weight.reshaped({sample_weight.size()}), idx)
                          : Tensor();
-        Tensor y_pred = call(xb, false);
+        Tensor y_pred = call_inputs(xb, false);
         Tensor loss = (*loss_)(yb, y_pred, swb);
         resolve_metrics(yb, y_pred);
         loss_mean.add(loss.item(), static_cast<double>(hi - lo));
@@ -344,10 +382,17 @@ Logs Model::run_test(const Tensor& x_in, const Tensor& y, const Tensor& sample_w
 
 std::vector<double> Model::evaluate(const Tensor& x, const Tensor& y,
                                     const EvaluateOptions& opt) {
+    return evaluate(std::vector<Tensor>{x}, y, opt);
+}
+
+std::vector<double> Model::evaluate(const std::vector<Tensor>& xs, const Tensor& y,
+                                    const EvaluateOptions& opt) {
     check_compiled("evaluate");
-    check_xy(x, y, "evaluate");
-    ensure_built(as_float_input(x));
-    Logs logs = run_test(x, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
+    check_xy(xs, y, "evaluate");
+    std::vector<Tensor> fx;
+    for (const auto& x : xs) fx.push_back(as_float_input(x));
+    ensure_built(fx);
+    Logs logs = run_test(fx, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
                          false);
     std::vector<double> out;
     for (const auto& [k, v] : logs.items()) out.push_back(v);
@@ -357,25 +402,40 @@ std::vector<double> Model::evaluate(const Tensor& x, const Tensor& y,
 std::map<std::string, double> Model::evaluate_dict(const Tensor& x, const Tensor& y,
                                                    const EvaluateOptions& opt) {
     check_compiled("evaluate");
-    check_xy(x, y, "evaluate");
-    ensure_built(as_float_input(x));
-    Logs logs = run_test(x, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
+    const std::vector<Tensor> xs{as_float_input(x)};
+    check_xy(xs, y, "evaluate");
+    ensure_built(xs);
+    Logs logs = run_test(xs, y, opt.sample_weight, opt.batch_size, opt.verbose, opt.callbacks,
                          false);
     std::map<std::string, double> out;
     for (const auto& [k, v] : logs.items()) out[k] = v;
     return out;
 }
 
-Tensor Model::predict(const Tensor& x_in, const PredictOptions& opt) {
-    const Tensor x = as_float_input(x_in);
-    TFC_CHECK(x.defined() && x.rank() >= 1, "predict", "x needs a batch dimension",
-              x.defined() ? shape_str(x.shape()) : "undefined", "rank >= 1",
-              "add a leading sample axis, e.g. ops::expand_dims(x, 0) for one sample");
+Tensor Model::predict(const Tensor& x, const PredictOptions& opt) {
+    return predict(std::vector<Tensor>{x}, opt);
+}
+
+Tensor Model::predict(const std::vector<Tensor>& xs_in, const PredictOptions& opt) {
+    TFC_CHECK(!xs_in.empty() && xs_in.size() == input_count(), "predict",
+              "wrong number of input arrays", std::to_string(xs_in.size()),
+              std::to_string(input_count()) + " (one per model input)",
+              "pass one array per model input, in the model's input order");
+    std::vector<Tensor> xs;
+    for (const auto& x : xs_in) {
+        TFC_CHECK(x.defined() && x.rank() >= 1, "predict", "x needs a batch dimension",
+                  x.defined() ? shape_str(x.shape()) : "undefined", "rank >= 1",
+                  "add a leading sample axis, e.g. ops::expand_dims(x, 0) for one sample");
+        TFC_CHECK(x.dim(0) == xs_in[0].dim(0), "predict",
+                  "the input arrays have different numbers of samples", shape_str(x.shape()),
+                  std::to_string(xs_in[0].dim(0)) + " samples", "give every input the same samples");
+        xs.push_back(as_float_input(x));
+    }
     TFC_CHECK(opt.batch_size > 0, "predict", "batch_size must be positive",
               std::to_string(opt.batch_size), "batch_size >= 1", "pass e.g. .batch_size = 32");
-    ensure_built(x);
+    ensure_built(xs);
     autograd::NoGradGuard ng;
-    const std::int64_t n = x.dim(0);
+    const std::int64_t n = xs[0].dim(0);
     const std::int64_t steps = (n + opt.batch_size - 1) / opt.batch_size;
     Logs logs;
     for (const auto& c : opt.callbacks) {
@@ -387,7 +447,10 @@ Tensor Model::predict(const Tensor& x_in, const PredictOptions& opt) {
     for (std::int64_t step = 0; step < steps; ++step) {
         for (const auto& c : opt.callbacks) c->on_predict_batch_begin(step, logs);
         const std::int64_t lo = step * opt.batch_size, hi = std::min(n, lo + opt.batch_size);
-        outs.push_back(call(ops::take_rows(x, range_indices(lo, hi)), false));
+        const auto idx = range_indices(lo, hi);
+        std::vector<Tensor> xb;
+        for (const auto& x : xs) xb.push_back(ops::take_rows(x, idx));
+        outs.push_back(call_inputs(xb, false));
         for (const auto& c : opt.callbacks) c->on_predict_batch_end(step, logs);
         bar.update(step + 1, {}, step + 1 == steps);
     }

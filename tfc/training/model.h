@@ -71,6 +71,9 @@ public:
 
     // The forward pass. Subclasses (Sequential, functional models, user models) define it.
     virtual Tensor call(const Tensor& x, bool training) = 0;
+    // The forward pass over one array per model input; models with one input call call().
+    virtual Tensor call_inputs(const std::vector<Tensor>& xs, bool training);
+    virtual std::size_t input_count() const { return 1; }
     // The rest has defaults for subclassed models (docs/functional.md), whose layers are
     // members registered with track(): layers() lists them; build() runs call() once on zeros
     // of the input shape (batch 1) under no tape, which builds every layer, and records the
@@ -109,6 +112,13 @@ public:
     std::map<std::string, double> evaluate_dict(const Tensor& x, const Tensor& y,
                                                 const EvaluateOptions& options = {});
     Tensor predict(const Tensor& x, const PredictOptions& options = {});
+    // Several inputs (a functional model with several Inputs): one array per input, in the
+    // model's input order, all with the same number of samples; one output.
+    //   model.fit({wide, deep}, y, {.epochs = 20});
+    History fit(const std::vector<Tensor>& xs, const Tensor& y, const FitOptions& options = {});
+    std::vector<double> evaluate(const std::vector<Tensor>& xs, const Tensor& y,
+                                 const EvaluateOptions& options = {});
+    Tensor predict(const std::vector<Tensor>& xs, const PredictOptions& options = {});
     // One optimisation step on one batch; returns the logs (loss and metric values).
     Logs train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = Tensor());
 
@@ -161,7 +171,9 @@ protected:
     // Supplies one epoch of batches to fit_loop(); next() returns false when the epoch ends.
     struct BatchSource {
         std::function<void()> begin_epoch;
-        std::function<bool(std::int64_t step, Tensor& x, Tensor& y, Tensor& sample_weight)> next;
+        std::function<bool(std::int64_t step, std::vector<Tensor>& xs, Tensor& y,
+                           Tensor& sample_weight)>
+            next;
     };
     // The epoch/batch loop shared by every fit() overload. steps < 0: until next() says stop.
     History fit_loop(const FitOptions& options, std::int64_t steps, BatchSource& source,
@@ -170,10 +182,10 @@ protected:
 private:
     struct Compiled;
     void check_compiled(const char* where) const;
-    void check_xy(const Tensor& x, const Tensor& y, const char* where) const;
-    void ensure_built(const Tensor& x);
+    void check_xy(const std::vector<Tensor>& xs, const Tensor& y, const char* where) const;
+    void ensure_built(const std::vector<Tensor>& xs);
     void resolve_metrics(const Tensor& y, const Tensor& y_pred);
-    Logs run_test(const Tensor& x, const Tensor& y, const Tensor& sample_weight,
+    Logs run_test(const std::vector<Tensor>& xs, const Tensor& y, const Tensor& sample_weight,
                   std::int64_t batch_size, int verbose, const std::vector<CallbackPtr>& callbacks,
                   bool for_validation);
 

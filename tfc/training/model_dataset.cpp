@@ -39,14 +39,15 @@ History Model::fit(const data::Dataset& dataset, const FitOptions& opt,
     source.begin_epoch = [&] {
         if (!it || steps_per_epoch <= 0) it = dataset.make_iterator();
     };
-    source.next = [&](std::int64_t, Tensor& xb, Tensor& yb, Tensor& swb) {
+    source.next = [&](std::int64_t, std::vector<Tensor>& xb, Tensor& yb, Tensor& swb) {
         auto e = it->next();
         if (!e && steps_per_epoch > 0) {  // ran dry: start a new pass, like Keras's warning path
             it = dataset.make_iterator();
             e = it->next();
         }
         if (!e) return false;
-        split_element(*e, xb, yb, swb, "fit");
+        xb.resize(1);
+        split_element(*e, xb[0], yb, swb, "fit");
         return true;
     };
     std::function<Logs()> validate;
@@ -75,8 +76,8 @@ std::vector<double> Model::evaluate(const data::Dataset& dataset, const Evaluate
     for (const auto& e : dataset) {
         Tensor x, y, sw;
         split_element(e, x, y, sw, "evaluate");
-        check_xy(x, y, "evaluate");
-        ensure_built(x);
+        check_xy({x}, y, "evaluate");
+        ensure_built({x});
         Tensor y_pred = call(x, false);
         Tensor loss = (*loss_)(y, y_pred, sw);
         resolve_metrics(y, y_pred);
@@ -100,7 +101,7 @@ Tensor Model::predict(const data::Dataset& dataset, const PredictOptions& opt) {
                   "map the dataset to (features,) or (features, labels)");
         Tensor x = e[0];
         if (x.dtype() != DType::float32 && x.dtype() != DType::float64) x = x.astype(DType::float32);
-        ensure_built(x);
+        ensure_built({x});
         outs.push_back(call(x, false));
     }
     TFC_CHECK(!outs.empty(), "predict", "the dataset produced no batch", "an empty dataset",

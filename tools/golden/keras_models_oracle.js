@@ -1,6 +1,9 @@
 // Step 2 of keras_models_oracle.py: builds each dumped model in TF.js 4.22 from its Keras config
 // (tf.models.modelFromJSON), sets each layer's weights in file order, predicts on the fixed
 // inputs, and writes out/keras_models/tfjs_results.json.
+// A single-input dump holds `inputs` + `input_shape`; a multi-input (functional) dump holds
+// `inputs_list` = [{name, shape, values}, ...] in the order of the config's `input_layers`, which
+// is the order of model.inputs, and is predicted with a list of tensors in that order.
 // Keras 3 configs get only rewrites that keep the maths: drop module / registered_name /
 // build_config, batch_shape -> batch_input_shape, DTypePolicy dict -> its dtype string; a lazily
 // built first layer gets build_input_shape.
@@ -35,7 +38,17 @@ async function predict(doc) {
   for (const w of doc.weights) {
     model.getLayer(w.layer).setWeights(w.arrays.map((a) => tf.tensor(a.values, a.shape, 'float32')));
   }
-  const x = tf.tensor(doc.inputs, doc.input_shape, 'float32');
+  let x;
+  if (doc.inputs_list) {
+    x = doc.inputs_list.map((e, k) => {
+      if (model.inputLayers[k].name !== e.name) {
+        throw new Error(`model input ${k} is ${model.inputLayers[k].name}, the dump says ${e.name}`);
+      }
+      return tf.tensor(e.values, e.shape, 'float32');
+    });
+  } else {
+    x = tf.tensor(doc.inputs, doc.input_shape, 'float32');
+  }
   const y = model.predict(x);
   return { shape: y.shape, output: Array.from(await y.data()), tfjs_version: tf.version.tfjs };
 }

@@ -1,0 +1,225 @@
+// Functional models in Keras files: configs round trip exactly, predictions round trip bitwise
+// through .h5 and .keras, several inputs train with fit({a, b}, y), and the two branched real
+// files (wide & deep, seq2seq with masks and initial states) load and match the oracle.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tfc/core/random.h"
+#include "tfc/io/io_test_util.h"
+#include "tfc/io/model_io.h"
+#include "tfc/layers/layers.h"
+#include "tfc/training/functional.h"
+
+namespace tfc {
+namespace {
+
+using io_test::error_of;
+using io_test::models_dir;
+using io_test::scratch;
+
+Tensor ramp(const Shape& shape, int salt) {
+    std::vector<float> v(static_cast<std::size_t>(num_elements(shape)));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        v[i] = static_cast<float>(((i * 37 + static_cast<std::size_t>(salt) * 11) % 101) / 101.0 - 0.5);
+    }
+    return Tensor::from_vector(v, shape);
+}
+
+// Integer ids in [1, vocab) with `lead` leading and `trail` trailing zeros per row.
+Tensor ids(std::int64_t batch, std::int64_t steps, std::int64_t vocab, int salt) {
+    std::vector<float> v(static_cast<std::size_t>(batch * steps));
+    for (std::int64_t b = 0; b < batch; ++b) {
+        for (std::int64_t t = 0; t < steps; ++t) {
+            const bool pad = t < b || t >= steps - (b % 2) * 2;
+            v[static_cast<std::size_t>(b * steps + t)] =
+                pad ? 0.0f : static_cast<float>(1 + (b * 131 + t * 17 + salt) % (vocab - 1));
+        }
+    }
+    return Tensor::from_vector(v, {batch, steps});
+}
+
+void expect_bitwise_equal(const Tensor& a, const Tensor& b) {
+    ASSERT_EQ(a.shape(), b.shape());
+    EXPECT_EQ(std::memcmp(a.raw_data(), b.raw_data(), a.nbytes()), 0);
+}
+
+// Two inputs, a shared Dense called twice, Add and Concatenate merges.
+std::shared_ptr<Functional> wide_and_deep() {
+    KerasTensor wide = Input({5}, "wide_input");
+    KerasTensor deep = Input({6}, "deep_input");
+    auto shared = std::make_shared<Dense>(6, DenseOptions{.activation = "tanh", .name = "shared"});
+    KerasTensor h1 = apply_layer(shared, deep);
+    KerasTensor h2 = apply_layer(shared, h1);  // the same layer on its own output
+    KerasTensor sum = apply_layer(Add({.name = "add"}), std::vector<KerasTensor>{h1, h2});
+    KerasTensor cat = apply_layer(Concatenate({.name = "concat"}), std::vector<KerasTensor>{wide, sum});
+    KerasTensor out = apply_layer(Dense(1, {.name = "output"}), cat);
+    return std::make_shared<Functional>(std::vector<KerasTensor>{wide, deep},
+                                        std::vector<KerasTensor>{out}, "wide_deep");
+}
+
+// An encoder LSTM's last output is the decoder LSTM's initial state [h, c]; masks from
+// Embedding(mask_zero) run through both, as in Keras's seq2seq tutorials.
+std::shared_ptr<Functional> seq2seq() {
+    KerasTensor enc_in = Input({7}, "enc_in");
+    KerasTensor dec_in = Input({5}, "dec_in");
+    KerasTensor e = apply_layer(Embedding(11, 4, {.mask_zero = true, .name = "enc_emb"}), enc_in);
+    KerasTensor d = apply_layer(Embedding(13, 4, {.mask_zero = true, .name = "dec_emb"}), dec_in);
+    KerasTensor h = apply_layer(LSTM(6, {.name = "encoder"}), e);
+    KerasTensor seq = apply_layer(LSTM(6, {.return_sequences = true, .name = "decoder"}),
+                                  std::vector<KerasTensor>{d, h, h});
+    KerasTensor out = apply_layer(
+        TimeDistributed(Dense(13, {.activation = "softmax"}), {.name = "td"}), seq);
+    return std::make_shared<Functional>(std::vector<KerasTensor>{enc_in, dec_in},
+                                        std::vector<KerasTensor>{out}, "s2s");
+}
+
+TEST(FunctionalFiles, ConfigRoundTripIsExact) {
+    for (auto model : {std::static_pointer_cast<Model>(wide_and_deep()),
+                       std::static_pointer_cast<Model>(seq2seq())}) {
+        const std::string json = model_to_json(*model);
+        auto back = model_from_json(json);
+        ASSERT_NE(std::dynamic_pointer_cast<Functional>(back), nullptr);
+        EXPECT_EQ(model_to_json(*back), json);
+        EXPECT_EQ(back->summary_string(), model->summary_string());
+    }
+}
+
+TEST(FunctionalFiles, SavedFilesGiveBitwiseIdenticalPredictions) {
+    set_random_seed(3);
+    auto wd = wide_and_deep();
+    const std::vector<Tensor> xw{ramp({4, 5}, 1), ramp({4, 6}, 2)};
+    auto s2s = seq2seq();
+    const std::vector<Tensor> xs{ids(4, 7, 11, 3), ids(4, 5, 13, 4)};
+    const std::string dir = scratch("functional_files");
+    for (const char* ext : {".h5", ".keras"}) {
+        for (auto& [model, x] : {std::pair<std::shared_ptr<Functional>, std::vector<Tensor>>{wd, xw},
+                                 {s2s, xs}}) {
+            const std::string path = dir + "/" + model->name() + ext;
+            save_model(*model, path);
+            auto back = load_model(path);
+            auto fn = std::dynamic_pointer_cast<Functional>(back);
+            ASSERT_NE(fn, nullptr) << path;
+            EXPECT_EQ(fn->inputs().size(), 2u);
+            expect_bitwise_equal(back->predict(x), model->predict(x));
+            EXPECT_EQ(inspect_model_file(path).model_class, "Functional");
+        }
+    }
+    // Weights-only files of both layouts load into a fresh copy of the architecture.
+    for (const char* name : {"w.h5", "w.weights.h5"}) {
+        auto fresh = model_from_json(model_to_json(*s2s));
+        save_weights(*s2s, dir + "/" + name);
+        load_weights(*fresh, dir + "/" + name);
+        expect_bitwise_equal(fresh->predict(xs), s2s->predict(xs));
+    }
+}
+
+TEST(FunctionalFiles, SeveralInputsTrainWithFit) {
+    set_random_seed(5);
+    auto m = wide_and_deep();
+    m->compile("adam", "mse");
+    const std::int64_t n = 256;
+    Tensor wide = ramp({n, 5}, 7), deep = ramp({n, 6}, 8);
+    // A target both inputs contribute to.
+    std::vector<float> y(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+        y[static_cast<std::size_t>(i)] = wide.at(i * 5) - 2.0f * deep.at(i * 6 + 1);
+    }
+    const Tensor target = Tensor::from_vector(y, {n, 1});
+    const double before = m->evaluate({wide, deep}, target, {.verbose = 0})[0];
+    History h = m->fit({wide, deep}, target, {.batch_size = 16, .epochs = 30, .verbose = 0,
+                                              .validation_split = 0.25});
+    const double after = m->evaluate({wide, deep}, target, {.verbose = 0})[0];
+    EXPECT_LT(after, 0.2 * before);
+    EXPECT_EQ(h.history["val_loss"].size(), 30u);
+    EXPECT_EQ(m->predict({wide, deep}).shape(), (Shape{n, 1}));
+    // One array short: the error names the count.
+    EXPECT_NE(error_of([&] { m->fit({wide}, target, {.verbose = 0}); }).find("wrong number of input arrays"),
+              std::string::npos);
+    // Inputs that disagree on the sample count.
+    EXPECT_NE(error_of([&] { m->predict({wide, ramp({n - 1, 6}, 1)}); }).find("different numbers of samples"),
+              std::string::npos);
+}
+
+TEST(FunctionalFiles, MalformedGraphsAreRefused) {
+    const std::string base = R"({"class_name": "Functional", "config": {"name": "f", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3], "name": "in"},
+         "name": "in", "inbound_nodes": []},
+        {"class_name": "Dense", "config": {"name": "d", "units": 2}, "name": "d",
+         "inbound_nodes": [[["INBOUND", 0, TENSOR, {}]]]}],
+        "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]]}})";
+    auto with = [&](const std::string& inbound, const std::string& tensor) {
+        std::string s = base;
+        s.replace(s.find("INBOUND"), 7, inbound);
+        s.replace(s.find("TENSOR"), 6, tensor);
+        return s;
+    };
+    EXPECT_EQ(error_of([&] { model_from_json(with("in", "0")); }), "");
+    EXPECT_NE(error_of([&] { model_from_json(with("nowhere", "0")); }).find("unknown layer's output"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] { model_from_json(with("in", "1")); }).find("several outputs"),
+              std::string::npos);
+    // A call waiting on itself never resolves.
+    EXPECT_NE(error_of([&] { model_from_json(with("d", "0")); }).find("cannot be built"),
+              std::string::npos);
+}
+
+// ---- the real branched files ----
+
+nlohmann::json fixture(const std::string& name) {
+    std::ifstream f(io_test::golden_dir() + "/" + name + ".json");
+    if (!f.good()) return nullptr;
+    return nlohmann::json::parse(f);
+}
+
+void expect_matches_fixture(Model& model, const nlohmann::json& fx) {
+    std::vector<Tensor> xs;
+    for (const auto& in : fx["inputs_list"]) {
+        xs.push_back(Tensor::from_vector(in["values"].get<std::vector<float>>(), in["shape"].get<Shape>()));
+    }
+    const Tensor y = model.predict(xs);
+    ASSERT_EQ(y.shape(), fx["output_shape"].get<Shape>());
+    const auto want = fx["expected"].get<std::vector<double>>();
+    double worst = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        const double got = y.at(static_cast<std::int64_t>(i));
+        EXPECT_LE(std::fabs(got - want[i]), 1e-5 * std::fabs(want[i]) + 1e-7) << "[" << i << "]";
+        worst = std::max(worst, std::fabs(got - want[i]) / (std::fabs(want[i]) + 1e-7));
+    }
+    std::printf("  max relative difference %.3g\n", worst);
+}
+
+TEST(FunctionalFiles, RealWideAndDeepFile) {
+    const std::string path = models_dir() + "/tfkeras2.2.4-tf_wide_deep_functional_concat.h5";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+    auto m = load_model(path);
+    auto fn = std::dynamic_pointer_cast<Functional>(m);
+    ASSERT_NE(fn, nullptr);
+    ASSERT_EQ(fn->inputs().size(), 2u);
+    EXPECT_EQ(fn->inputs()[0].layer()->name(), "wide_input");  // input_layers order
+    EXPECT_EQ(fn->inputs()[1].layer()->name(), "deep_input");
+    EXPECT_TRUE(m->compiled());
+    EXPECT_EQ(m->count_params(), (6 * 30 + 30) + (30 * 30 + 30) + (35 + 1));
+    const auto fx = fixture("tfkeras2.2.4-tf_wide_deep_functional_concat");
+    if (fx.is_null()) GTEST_SKIP() << "no golden fixture";
+    expect_matches_fixture(*m, fx);
+}
+
+TEST(FunctionalFiles, RealSeq2SeqFileWithMasksAndInitialState) {
+    const std::string path = models_dir() + "/keras2.2.4_seq2seq_functional_embedding_lstm.h5";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+    auto m = load_model(path);
+    auto fn = std::dynamic_pointer_cast<Functional>(m);
+    ASSERT_NE(fn, nullptr);
+    EXPECT_EQ(fn->layer_output("lstm_2").inbound().size(), 3u);  // [x, h0, c0]
+    EXPECT_EQ(fn->output_shape(), (Shape{-1, 45, 89}));
+    const auto fx = fixture("keras2.2.4_seq2seq_functional_embedding_lstm");
+    if (fx.is_null()) GTEST_SKIP() << "no golden fixture";
+    expect_matches_fixture(*m, fx);
+}
+
+}  // namespace
+}  // namespace tfc
