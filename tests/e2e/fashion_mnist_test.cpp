@@ -10,6 +10,7 @@
 #include "tfc/core/error.h"
 #include "tfc/core/random.h"
 #include "tfc/datasets/fashion_mnist.h"
+#include "tfc/io/model_io.h"
 #include "tfc/kernels/cpu/cpu_kernels.h"
 #include "tfc/layers/layers.h"
 #include "tfc/ops/ops.h"
@@ -60,6 +61,14 @@ TEST(FashionMnistE2E, FiveEpochsOfAdamReachTheCourseAccuracy) {
     std::int64_t hits = 0;
     for (std::int64_t i = 0; i < pred.size(); ++i) hits += pred.at(i) == d.y_test.at(i);
     EXPECT_NEAR(static_cast<double>(hits) / pred.size(), r.at("accuracy"), 1e-9);
+    // Saved as .keras, reloaded (compiled from the file), re-evaluated to the same numbers.
+    const auto path = (std::filesystem::temp_directory_path() / "tfc_e2e_fashion.keras").string();
+    save_model(model, path);
+    EXPECT_GT(std::filesystem::file_size(path), 101770u * 4);
+    auto back = load_model(path);
+    const auto again = back->evaluate_dict(x_test, d.y_test.astype(DType::int32), {.verbose = 0});
+    EXPECT_EQ(again.at("accuracy"), r.at("accuracy"));
+    EXPECT_EQ(again.at("loss"), r.at("loss"));
     const auto png = (std::filesystem::temp_directory_path() / "tfc_e2e_history.png").string();
     plot::plot_history(h.history, png);
     EXPECT_GT(std::filesystem::file_size(png), 1000u);
