@@ -27,7 +27,16 @@ void write_legacy_model(const Model& model, const std::string& path);
 // keras3_weights.cpp: the `layers/<snake_case_class>[_k]/vars/<i>` layout.
 bool is_keras3_weights(const h5::File& f);
 void load_keras3_weights(const h5::File& f, Model& model);
-void write_keras3_weights(const Model& model, const std::string& path);
+// with_optimizer: also `optimizer/vars` (what .keras files hold).
+void write_keras3_weights(const Model& model, const std::string& path, bool with_optimizer = false);
+
+// optimizer_state.cpp: the optimizer's step count and slots (legacy `optimizer_weights`, Keras 3
+// `optimizer/vars`). Reading needs a compiled model and skips, with a warning, a state that
+// does not fit it.
+void read_legacy_optimizer_weights(const h5::File& f, Model& model);
+void write_legacy_optimizer_weights(hid_t root, const Model& model);
+void read_keras3_optimizer_vars(const h5::File& f, Model& model);
+void write_keras3_optimizer_vars(hid_t root, const Model& model);
 
 // keras_zip.cpp
 struct ZipEntries {

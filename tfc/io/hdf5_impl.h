@@ -88,5 +88,8 @@ void write_string_attr(hid_t obj, const std::string& name, const std::string& va
 void write_string_list_attr(hid_t obj, const std::string& name,
                             const std::vector<std::string>& values);
 void write_dataset(hid_t parent, const std::string& name, const Tensor& value);
+// A scalar step count (optimizer iterations): integer or float data, >= 0.
+std::int64_t read_int_scalar(const File& f, hid_t parent, const std::string& path);
+void write_int_scalar(hid_t parent, const std::string& name, std::int64_t value);
 
 }  // namespace tfc::io::h5

@@ -429,4 +429,38 @@ void write_dataset(hid_t parent, const std::string& name, const Tensor& value) {
               "check free disk space");
 }
 
+std::int64_t read_int_scalar(const File& f, hid_t parent, const std::string& path) {
+    const auto parts = split_path(path);
+    if (parts.empty() || !hard_path(parent, parts)) {
+        damaged(f, "'" + path + "' is missing (or is not a plain dataset)", "'" + path + "'");
+    }
+    H5O_info_t oinfo;
+    const std::string where = joined(parts);
+    if (H5Oget_info_by_name(parent, where.c_str(), &oinfo, H5P_DEFAULT) < 0 || oinfo.type != H5O_TYPE_DATASET) {
+        damaged(f, "'" + path + "' is not a dataset", "'" + path + "'");
+    }
+    Handle d(H5Dopen2(parent, where.c_str(), H5P_DEFAULT));
+    Handle type(d.valid() ? H5Dget_type(d.get()) : -1);
+    Handle space(d.valid() ? H5Dget_space(d.get()) : -1);
+    const H5T_class_t cls = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+    TFC_CHECK(space.valid() && (cls == H5T_INTEGER || cls == H5T_FLOAT) &&
+                  H5Sget_simple_extent_npoints(space.get()) == 1,
+              "load_model", "'" + path + "' is not a single number", "'" + f.label + "'",
+              "a scalar step count", "the file is damaged; re-save it");
+    double v = 0;
+    if (H5Dread(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0 || !(v >= 0) || v > 1e15) {
+        damaged(f, "'" + path + "' cannot be read as a step count", "'" + path + "'");
+    }
+    return static_cast<std::int64_t>(v);
+}
+
+void write_int_scalar(hid_t parent, const std::string& name, std::int64_t value) {
+    Handle space(H5Screate(H5S_SCALAR));
+    Handle d(H5Dcreate2(parent, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                        H5P_DEFAULT));
+    TFC_CHECK(d.valid() && H5Dwrite(d.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value) >= 0,
+              "save_model", "cannot write a scalar", "'" + name + "'", "a writable file",
+              "check free disk space");
+}
+
 }  // namespace tfc::io::h5

@@ -116,7 +116,7 @@ void load_keras3_weights(const h5::File& f, Model& model) {
     }
 }
 
-void write_keras3_weights(const Model& model, const std::string& path) {
+void write_keras3_weights(const Model& model, const std::string& path, bool with_optimizer) {
     TFC_CHECK(model.built(), "save_weights", "the model has no weights yet", model.name(),
               "a built model", "call build(), fit() or predict() first, or give an input shape");
     h5::Quiet quiet;
@@ -143,6 +143,7 @@ void write_keras3_weights(const Model& model, const std::string& path) {
         }
         h5::Handle vars = h5::create_group(root, "vars");
         h5::write_string_attr(vars.get(), "name", model.name(), true);
+        if (with_optimizer) write_keras3_optimizer_vars(root, model);
     }
     h5::close(f);
 }

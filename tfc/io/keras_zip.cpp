@@ -140,7 +140,7 @@ void write_keras_zip(const Model& model, const std::string& path) {
         const std::string weights_tmp = tmp + ".weights.h5";
         std::string weights;
         try {
-            write_keras3_weights(model, weights_tmp);
+            write_keras3_weights(model, weights_tmp, true);
             std::ifstream in(weights_tmp, std::ios::binary);
             weights.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
             TFC_CHECK(in.good() || in.eof(), "save_model", "cannot read back the weights", weights_tmp,

@@ -129,6 +129,7 @@ std::shared_ptr<Model> read_legacy_model(const h5::File& f, const LoadOptions& o
     if (options.compile) {
         if (auto tc = h5::read_string_attr(f, root, "training_config")) {
             compile_from_config(*model, *tc, false);
+            read_legacy_optimizer_weights(f, *model);
         }
     }
     return model;
@@ -151,6 +152,7 @@ void write_legacy_model(const Model& model, const std::string& path) {
             h5::Handle g = h5::create_group(root, "model_weights");
             write_legacy_weights(g.get(), model);
         }
+        write_legacy_optimizer_weights(root, model);
         h5::close(f);
     });
 }

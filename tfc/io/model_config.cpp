@@ -375,6 +375,24 @@ std::string training_config_of(const Model& model, ConfigStyle style) {
     ocfg["clipnorm"] = c.clipnorm ? json(*c.clipnorm) : json(nullptr);
     ocfg["global_clipnorm"] = c.global_clipnorm ? json(*c.global_clipnorm) : json(nullptr);
     ocfg["clipvalue"] = c.clipvalue ? json(*c.clipvalue) : json(nullptr);
+    // The optimizer's own arguments (Keras 2.15 get_config keys).
+    if (const auto* a = dynamic_cast<const Adam*>(&opt)) {
+        ocfg["beta_1"] = a->beta_1();
+        ocfg["beta_2"] = a->beta_2();
+        ocfg["epsilon"] = a->epsilon();
+        ocfg["amsgrad"] = a->amsgrad();
+    } else if (const auto* sgd = dynamic_cast<const SGD*>(&opt)) {
+        ocfg["momentum"] = sgd->momentum();
+        ocfg["nesterov"] = sgd->nesterov();
+    } else if (const auto* r = dynamic_cast<const RMSprop*>(&opt)) {
+        ocfg["rho"] = r->rho();
+        ocfg["momentum"] = r->momentum();
+        ocfg["epsilon"] = r->epsilon();
+        ocfg["centered"] = r->centered();
+    } else if (const auto* g = dynamic_cast<const Adagrad*>(&opt)) {
+        ocfg["initial_accumulator_value"] = g->initial_accumulator_value();
+        ocfg["epsilon"] = g->epsilon();
+    }
     json metrics = json::array();
     const auto names = model.metrics_names();
     for (std::size_t i = 1; i < names.size(); ++i) metrics.push_back(names[i]);

@@ -41,12 +41,11 @@ std::shared_ptr<Model> load_keras_zip(const std::string& path, const LoadOptions
     const io::ZipEntries z = io::read_keras_zip(path, true);
     io::check_no_code_layers(z.config);
     auto model = io::model_from_config(z.config);
-    {
-        io::h5::Quiet quiet;
-        const io::h5::File f = io::h5::open_image(z.weights, "model.weights.h5 in " + path);
-        io::load_keras3_weights(f, *model);
-    }
     compile_keras3(*model, z.config, options);
+    io::h5::Quiet quiet;
+    const io::h5::File f = io::h5::open_image(z.weights, "model.weights.h5 in " + path);
+    io::load_keras3_weights(f, *model);
+    io::read_keras3_optimizer_vars(f, *model);
     return model;
 }
 

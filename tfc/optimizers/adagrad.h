@@ -24,6 +24,7 @@ class Adagrad : public Optimizer {
   public:
     explicit Adagrad(const AdagradOptions& options = {});
     std::string class_name() const override { return "Adagrad"; }
+    std::vector<std::string> slot_names() const override { return {"accumulator"}; }
 
     double initial_accumulator_value() const { return initial_accumulator_value_; }
     double epsilon() const { return epsilon_; }

@@ -34,6 +34,9 @@ class Adam : public Optimizer {
     double beta_2() const { return beta_2_; }
     double epsilon() const { return epsilon_; }
     bool amsgrad() const { return amsgrad_; }
+    std::vector<std::string> slot_names() const override {
+        return amsgrad_ ? std::vector<std::string>{"m", "v", "vhat"} : std::vector<std::string>{"m", "v"};
+    }
 
   protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -152,6 +153,26 @@ Tensor& Optimizer::slot(const Tensor& var, const std::string& slot_name, double 
     }
     TFC_ASSERT(it->second.shape() == var.shape());
     return it->second;
+}
+
+void Optimizer::set_iterations(std::int64_t n) {
+    TFC_CHECK(n >= 0, class_name() + ".set_iterations", "the step count is negative",
+              std::to_string(n), ">= 0", "pass the saved iterations value");
+    iterations_ = n;
+}
+
+void Optimizer::set_slot(const Tensor& var, const std::string& slot_name, const Tensor& value) {
+    const auto names = slot_names();
+    TFC_CHECK(std::find(names.begin(), names.end(), slot_name) != names.end(),
+              class_name() + ".set_slot", "this optimizer has no slot '" + slot_name + "'",
+              "'" + slot_name + "'", "one of its slots", "use slot_names()");
+    TFC_CHECK(value.defined() && value.shape() == var.shape(), class_name() + ".set_slot",
+              "slot '" + slot_name + "' does not fit its variable",
+              value.defined() ? shape_str(value.shape()) : "undefined", shape_str(var.shape()),
+              "restore the state saved for this model");
+    Tensor& s = slot(var, slot_name);
+    const Tensor v = value.dtype() == DType::float32 ? value : value.astype(DType::float32);
+    std::memcpy(s.data<float>(), v.data<float>(), static_cast<std::size_t>(v.size()) * sizeof(float));
 }
 
 Tensor Optimizer::get_slot(const Tensor& var, const std::string& slot_name) const {

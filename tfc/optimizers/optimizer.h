@@ -64,6 +64,14 @@ class Optimizer {
     // tensor when this optimizer has not created it (yet).
     Tensor get_slot(const Tensor& var, const std::string& slot_name) const;
 
+    // The state Keras saves with a model (optimizer.variables()): the step count and, per
+    // variable, the slots named here, in Keras's creation order (Adam: m, v[, vhat]; SGD with
+    // momentum: m; RMSprop: velocity[, momentum][, average_gradient]; Adagrad: accumulator).
+    virtual std::vector<std::string> slot_names() const = 0;
+    // Restores a saved state: the step count (>= 0) and a slot's values (a shape-checked copy).
+    void set_iterations(std::int64_t n);
+    void set_slot(const Tensor& var, const std::string& slot_name, const Tensor& value);
+
   protected:
     // Updates one variable; `step` is iterations()+1 (1-based, as Keras's local_step).
     virtual void update_step(const Tensor& grad, Tensor& var, std::int64_t step) = 0;

@@ -33,6 +33,12 @@ class RMSprop : public Optimizer {
     double momentum() const { return momentum_; }
     double epsilon() const { return epsilon_; }
     bool centered() const { return centered_; }
+    std::vector<std::string> slot_names() const override {
+        std::vector<std::string> names{"velocity"};
+        if (momentum_ > 0) names.emplace_back("momentum");
+        if (centered_) names.emplace_back("average_gradient");
+        return names;
+    }
 
   protected:
     void update_step(const Tensor& grad, Tensor& var, std::int64_t step) override;

@@ -26,6 +26,9 @@ class SGD : public Optimizer {
     std::string class_name() const override { return "SGD"; }
 
     double momentum() const { return momentum_; }
+    std::vector<std::string> slot_names() const override {
+        return momentum_ > 0 ? std::vector<std::string>{"m"} : std::vector<std::string>{};
+    }
     bool nesterov() const { return nesterov_; }
 
   protected:
