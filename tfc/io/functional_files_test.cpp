@@ -13,6 +13,7 @@
 #include "tfc/io/model_io.h"
 #include "tfc/layers/layers.h"
 #include "tfc/training/functional.h"
+#include "tfc/training/model_layer.h"
 
 namespace tfc {
 namespace {
@@ -165,6 +166,75 @@ TEST(FunctionalFiles, MalformedGraphsAreRefused) {
     // A call waiting on itself never resolves.
     EXPECT_NE(error_of([&] { model_from_json(with("d", "0")); }).find("cannot be built"),
               std::string::npos);
+}
+
+// A small conv feature extractor with BatchNormalization (non-trainable statistics).
+std::shared_ptr<Functional> conv_base(const std::string& name) {
+    KerasTensor in = Input({8, 8, 3});
+    KerasTensor x = apply_layer(Conv2D(4, 3, {.padding = "same", .name = name + "_conv"}), in);
+    x = apply_layer(BatchNormalization({.name = name + "_bn"}), x);
+    x = apply_layer(ReLU({.name = name + "_relu"}), x);
+    return std::make_shared<Functional>(in, x, name);
+}
+
+// Keras's transfer-learning shapes: a model inside a Sequential, and one encoder shared by two
+// inputs of a functional model (siamese); both through .h5 and .keras.
+TEST(FunctionalFiles, NestedModelsRoundTrip) {
+    set_random_seed(9);
+    auto base = as_layer(conv_base("base"));
+    auto seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{
+        LayerPtr(base), GlobalAveragePooling2D({.name = "gap"}), Dense(2, {.name = "head"})}, "transfer");
+    auto encoder = as_layer(conv_base("encoder"));
+    KerasTensor a = Input({8, 8, 3}, "left"), b = Input({8, 8, 3}, "right");
+    KerasTensor fa = apply_layer(GlobalAveragePooling2D({.name = "gap_a"}), apply_layer(encoder, a));
+    KerasTensor fb = apply_layer(GlobalAveragePooling2D({.name = "gap_b"}), apply_layer(encoder, b));
+    KerasTensor out = apply_layer(Dense(1, {.name = "score"}),
+                                  apply_layer(Concatenate({.name = "pair"}), std::vector<KerasTensor>{fa, fb}));
+    auto siamese = std::make_shared<Functional>(std::vector<KerasTensor>{a, b}, std::vector<KerasTensor>{out}, "siamese");
+    // Move the BatchNormalization statistics away from their initial values.
+    const Tensor x1 = ramp({4, 8, 8, 3}, 1), x2 = ramp({4, 8, 8, 3}, 2);
+    seq->compile("adam", "mse");
+    seq->fit(x1, ramp({4, 2}, 3), {.epochs = 2, .verbose = 0});
+    const std::string dir = scratch("nested_models");
+    for (const char* ext : {".h5", ".keras"}) {
+        save_model(*seq, dir + "/seq" + ext);
+        auto back = load_model(dir + "/seq" + ext);
+        EXPECT_NE(std::dynamic_pointer_cast<ModelLayer>(back->get_layer("base")), nullptr);
+        expect_bitwise_equal(back->predict(x1), seq->predict(x1));
+        EXPECT_EQ(model_to_json(*back), model_to_json(*seq));
+        EXPECT_EQ(back->summary_string(), seq->summary_string());
+
+        save_model(*siamese, dir + "/siamese" + ext);
+        auto sback = load_model(dir + "/siamese" + ext);
+        expect_bitwise_equal(sback->predict({x1, x2}), siamese->predict({x1, x2}));
+        EXPECT_EQ(model_to_json(*sback), model_to_json(*siamese));
+    }
+    // Weights-only files too (both layouts).
+    for (const char* name : {"w.h5", "w.weights.h5"}) {
+        auto fresh = model_from_json(model_to_json(*seq));
+        save_weights(*seq, dir + "/" + name);
+        load_weights(*fresh, dir + "/" + name);
+        expect_bitwise_equal(fresh->predict(x1), seq->predict(x1));
+    }
+}
+
+// Freezing a nested model freezes every layer in it (BatchNormalization then runs in inference
+// mode), and fit() leaves its weights untouched.
+TEST(FunctionalFiles, FrozenNestedModel) {
+    set_random_seed(10);
+    auto base = as_layer(conv_base("frozen"));
+    Sequential model({LayerPtr(base), GlobalAveragePooling2D(), Dense(2)});
+    base->set_trainable(false);
+    EXPECT_FALSE(base->model()->get_layer("frozen_bn")->trainable());
+    EXPECT_EQ(model.trainable_weights().size(), 2u);  // the head's kernel and bias
+    const auto before = base->get_weights();
+    model.compile("adam", "mse");
+    model.fit(ramp({8, 8, 8, 3}, 4), ramp({8, 2}, 5), {.epochs = 2, .verbose = 0});
+    const auto after = base->get_weights();
+    ASSERT_EQ(before.size(), after.size());
+    for (std::size_t i = 0; i < before.size(); ++i) expect_bitwise_equal(after[i], before[i]);
+    base->set_trainable(true);
+    EXPECT_EQ(model.trainable_weights().size(), 2u + 4u);  // + conv kernel/bias, BN gamma/beta
 }
 
 // ---- the real branched files ----

@@ -3,7 +3,8 @@
 // Keras order (trainable, then non-trainable). tf.keras 2.13 used `_layer_checkpoint_dependencies`.
 // Variables owned by sublayers sit under the sublayer's attribute path, as Keras 3's saver walks
 // attributes: RNN layers `cell/vars`, Bidirectional `forward_layer/cell/vars` then
-// `backward_layer/cell/vars`, TimeDistributed `layer/...`.
+// `backward_layer/cell/vars`, TimeDistributed `layer/...`. A nested model is a group holding
+// its own `layers/...` (and an empty `vars`).
 #include <map>
 #include <regex>
 
@@ -12,6 +13,7 @@
 #include "tfc/layers/bidirectional.h"
 #include "tfc/layers/rnn_base.h"
 #include "tfc/layers/time_distributed.h"
+#include "tfc/training/model_layer.h"
 
 namespace tfc::io {
 namespace {
@@ -68,21 +70,24 @@ bool is_keras3_weights(const h5::File& f) {
     return !h5::has_attr(f.id.get(), "layer_names") && !layers_root(f).empty();
 }
 
-void load_keras3_weights(const h5::File& f, Model& model) {
-    const std::string root = layers_root(f);
-    TFC_CHECK(!root.empty(), "load_weights", "the file has no 'layers' group", "'" + f.label + "'",
-              "Keras 3 weights (layers/<name>/vars/<i>)", "save with Keras 3's model.save_weights");
-    TFC_CHECK(model.built(), "load_weights", "the model is not built, so its weights do not exist",
-              model.name(), "a model with a known input shape",
-              "give the first layer an input shape (or call build()) before loading weights");
+namespace {
+
+// Reads the weights of `model`'s layers under `root` ("layers", or "<...>/layers" for a nested
+// model); every array is checked before any layer is changed (the caller assigns `out`).
+void read_layers(const h5::File& f, const std::string& root, const Model& model,
+                 std::vector<std::pair<LayerPtr, std::vector<Tensor>>>& out) {
     const auto layers = model.layers();
     const auto keys = layer_keys(model);
-    std::vector<std::vector<Tensor>> values(layers.size());
     for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (const auto* nested = dynamic_cast<const ModelLayer*>(layers[i].get())) {
+            read_layers(f, root + "/" + keys[i] + "/layers", *nested->model(), out);
+            continue;
+        }
         auto ws = layers[i]->weights();
         if (ws.empty()) continue;
         std::vector<std::pair<std::string, std::size_t>> groups;
         var_groups(*layers[i], "", groups);
+        std::vector<Tensor> values;
         std::size_t k = 0;
         for (const auto& [sub, count] : groups) {
             if (count == 0) continue;
@@ -106,14 +111,53 @@ void load_keras3_weights(const h5::File& f, Model& model) {
                           shape_str(shape) + " in the file",
                           shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
                           "load weights saved from the same architecture");
-                values[i].push_back(h5::read_dataset(f, g.get(), name));
+                values.push_back(h5::read_dataset(f, g.get(), name));
+            }
+        }
+        TFC_ASSERT(k == ws.size());
+        out.emplace_back(layers[i], std::move(values));
+    }
+}
+
+void write_layers(hid_t parent, const Model& model) {
+    const auto layers = model.layers();
+    const auto keys = layer_keys(model);
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        h5::Handle g = h5::create_group(parent, keys[i]);
+        if (const auto* nested = dynamic_cast<const ModelLayer*>(layers[i].get())) {
+            h5::Handle inner = h5::create_group(g.get(), "layers");
+            write_layers(inner.get(), *nested->model());
+            h5::Handle vars = h5::create_group(g.get(), "vars");
+            h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
+            continue;
+        }
+        auto ws = layers[i]->weights();
+        std::vector<std::pair<std::string, std::size_t>> groups;
+        var_groups(*layers[i], "", groups);
+        std::size_t k = 0;
+        for (const auto& [sub, count] : groups) {
+            h5::Handle vars = h5::create_groups(g.get(), sub);
+            if (sub == "vars") h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
+            for (std::size_t j = 0; j < count; ++j, ++k) {
+                h5::write_dataset(vars.get(), std::to_string(j), ws[k]->value);
             }
         }
         TFC_ASSERT(k == ws.size());
     }
-    for (std::size_t i = 0; i < layers.size(); ++i) {
-        if (!values[i].empty()) layers[i]->set_weights(values[i]);
-    }
+}
+
+}  // namespace
+
+void load_keras3_weights(const h5::File& f, Model& model) {
+    const std::string root = layers_root(f);
+    TFC_CHECK(!root.empty(), "load_weights", "the file has no 'layers' group", "'" + f.label + "'",
+              "Keras 3 weights (layers/<name>/vars/<i>)", "save with Keras 3's model.save_weights");
+    TFC_CHECK(model.built(), "load_weights", "the model is not built, so its weights do not exist",
+              model.name(), "a model with a known input shape",
+              "give the first layer an input shape (or call build()) before loading weights");
+    std::vector<std::pair<LayerPtr, std::vector<Tensor>>> values;
+    read_layers(f, root, model, values);
+    for (auto& [layer, v] : values) layer->set_weights(v);
 }
 
 void write_keras3_weights(const Model& model, const std::string& path, bool with_optimizer) {
@@ -124,23 +168,7 @@ void write_keras3_weights(const Model& model, const std::string& path, bool with
     const hid_t root = f.id.get();
     {
         h5::Handle layers_group = h5::create_group(root, "layers");
-        const auto layers = model.layers();
-        const auto keys = layer_keys(model);
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-            h5::Handle g = h5::create_group(layers_group.get(), keys[i]);
-            auto ws = layers[i]->weights();
-            std::vector<std::pair<std::string, std::size_t>> groups;
-            var_groups(*layers[i], "", groups);
-            std::size_t k = 0;
-            for (const auto& [sub, count] : groups) {
-                h5::Handle vars = h5::create_groups(g.get(), sub);
-                if (sub == "vars") h5::write_string_attr(vars.get(), "name", layers[i]->name(), true);
-                for (std::size_t j = 0; j < count; ++j, ++k) {
-                    h5::write_dataset(vars.get(), std::to_string(j), ws[k]->value);
-                }
-            }
-            TFC_ASSERT(k == ws.size());
-        }
+        write_layers(layers_group.get(), model);
         h5::Handle vars = h5::create_group(root, "vars");
         h5::write_string_attr(vars.get(), "name", model.name(), true);
         if (with_optimizer) write_keras3_optimizer_vars(root, model);

@@ -5,6 +5,7 @@
 #include "tfc/core/error.h"
 #include "tfc/io/formats_impl.h"
 #include "tfc/io/model_config.h"
+#include "tfc/training/model_layer.h"
 
 namespace tfc::io {
 namespace {
@@ -97,7 +98,10 @@ void write_legacy_weights(hid_t group, const Model& model) {
     for (const auto& l : sorted) {
         h5::Handle g = h5::create_group(group, l->name());
         std::vector<std::string> weight_names;
-        for (auto* w : l->weights()) weight_names.push_back(l->name() + "/" + w->name + ":0");
+        // A nested model's weights keep their inner names ("conv2d/kernel:0"), as Keras's
+        // variable names do.
+        const bool nested = dynamic_cast<const ModelLayer*>(l.get()) != nullptr;
+        for (auto* w : l->weights()) weight_names.push_back((nested ? "" : l->name() + "/") + w->name + ":0");
         h5::write_string_list_attr(g.get(), "weight_names", weight_names);
         auto ws = l->weights();
         for (std::size_t k = 0; k < ws.size(); ++k) {

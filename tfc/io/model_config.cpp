@@ -9,11 +9,15 @@
 #include "tfc/layers/layers.h"
 #include "tfc/losses/losses.h"
 #include "tfc/optimizers/optimizers.h"
+#include "tfc/training/model_layer.h"
 
 namespace tfc::io {
 namespace {
 
 constexpr std::size_t kMaxLayers = 100000;
+// Weight values of a loaded model (1 GiB as float32; VGG16 has 138M): a config of a few bytes
+// must not make the builder allocate more.
+constexpr std::int64_t kMaxWeightValues = std::int64_t{1} << 28;
 
 void scan_code_layers(const json& v, int depth) {
     if (depth > 200) return;  // parse_json already bounds depth
@@ -84,10 +88,16 @@ std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
     std::string name = cfg.is_object() && cfg.contains("name") && cfg["name"].is_string()
                            ? cfg["name"].get<std::string>() : "";
 
+    // Every weight the layers below create (when the model is built) counts against this.
+    const WeightBudget budget(kMaxWeightValues, "load_model");
     // Build every layer first: unsupported or Lambda layers are reported before the topology.
     std::vector<LayerPtr> built;
     for (const auto& entry : layers) {
         const std::string layer_cls = class_name_of(entry, "load_model: model_config");
+        if (layer_cls == "Sequential" || layer_cls == "Functional" || layer_cls == "Model") {
+            built.push_back(as_layer(model_from_config(entry.dump())));  // a nested model
+            continue;
+        }
         JsonNode node{entry.contains("config") ? entry["config"] : json::object()};
         built.push_back(layer_from_config(layer_cls, LayerConfig(node, layer_cls)));
     }
@@ -132,6 +142,9 @@ json keras3_value(const json& v) {
 }  // namespace
 
 json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input_shape) {
+    if (const auto* nested = dynamic_cast<const ModelLayer*>(&layer)) {
+        return parse_json(model_to_config(*nested->model(), style), "save_model");
+    }
     const LayerCodec* codec = LayerRegistry::instance().find(layer.class_name());
     TFC_CHECK(codec != nullptr, "save_model", "layer type '" + layer.class_name() +
               "' has no Keras config writer", layer.name(), "a registered layer type",
