@@ -1,7 +1,9 @@
 // The streaming CSV datasets: csv_dataset (one scalar per selected column) and
-// make_csv_dataset ((features, label) batches). Each iteration reopens the file and reads it
-// through CsvRecordReader's fixed buffer, so memory does not grow with the file.
+// make_csv_dataset ((features, label) batches, built in csv_batches.cpp). Each iteration reopens
+// the file and reads it through CsvRecordReader's fixed buffer, so memory does not grow with the
+// file.
 #include "tfc/core/error.h"
+#include "tfc/core/random.h"
 #include "tfc/data/csv.h"
 #include "tfc/data/csv_impl.h"
 #include "tfc/data/dataset_impl.h"
@@ -9,18 +11,11 @@
 namespace tfc::data {
 namespace {
 
-// stacked: element = (features (k,) float32[, label scalar]); else one scalar per column.
-struct CsvLayout {
-    bool stacked = false;
-    std::int64_t label = -1;  // position among the selected columns; -1: none
-};
-
 class CsvNode : public DatasetNode {
 public:
-    CsvNode(std::string path, CsvOptions options, detail::CsvPlan plan, CsvLayout layout,
-            const char* where)
+    CsvNode(std::string path, CsvOptions options, detail::CsvPlan plan, const char* where)
         : path_(std::move(path)), options_(std::move(options)), plan_(std::move(plan)),
-          layout_(layout), where_(where) {}
+          where_(where) {}
 
     ElementIteratorPtr make_iterator() const override {
         struct It : ElementIterator {
@@ -52,22 +47,8 @@ private:
         const detail::CsvLocation at = reader.location();
         const std::size_t k = plan_.selected.size();
         Element out;
-        if (!layout_.stacked) {
-            for (std::size_t j = 0; j < k; ++j) out.push_back(scalar(record, j, at));
-            return out;
-        }
-        const std::size_t nfeat = k - (layout_.label >= 0 ? 1 : 0);
-        Tensor features = Tensor::empty({static_cast<std::int64_t>(nfeat)}, DType::float32);
-        float* f = features.data<float>();
-        std::size_t pos = 0;
-        for (std::size_t j = 0; j < k; ++j) {
-            if (static_cast<std::int64_t>(j) == layout_.label) continue;
-            const auto v = value(record, j, at);
-            f[pos++] = plan_.defaults[j].type == ColumnType::int64 ? static_cast<float>(v.i)
-                                                                   : static_cast<float>(v.f);
-        }
-        out.push_back(std::move(features));
-        if (layout_.label >= 0) out.push_back(scalar(record, static_cast<std::size_t>(layout_.label), at));
+        out.reserve(k);
+        for (std::size_t j = 0; j < k; ++j) out.push_back(scalar(record, j, at));
         return out;
     }
 
@@ -94,7 +75,6 @@ private:
     std::string path_;
     CsvOptions options_;
     detail::CsvPlan plan_;
-    CsvLayout layout_;
     const char* where_;
 };
 
@@ -142,7 +122,7 @@ detail::CsvPlan resolve_plan(const std::string& path, const CsvOptions& options,
 Dataset csv_dataset(const std::string& path, const CsvOptions& options) {
     const char* where = "csv_dataset";
     detail::CsvPlan plan = resolve_plan(path, options, where);
-    return Dataset(std::make_shared<CsvNode>(path, options, std::move(plan), CsvLayout{}, where));
+    return Dataset(std::make_shared<CsvNode>(path, options, std::move(plan), where));
 }
 
 Dataset make_csv_dataset(const std::string& path, std::int64_t batch_size,
@@ -150,26 +130,33 @@ Dataset make_csv_dataset(const std::string& path, std::int64_t batch_size,
     const char* where = "make_csv_dataset";
     detail::check_positive(batch_size, where, "batch_size");
     detail::CsvPlan plan = resolve_plan(path, options.csv, where);
-    CsvLayout layout{.stacked = true};
+    detail::CsvBatchSpec spec{.batch_size = batch_size,
+                              .drop_remainder = options.drop_remainder,
+                              .epochs = options.num_epochs};
     if (!options.label_name.empty()) {
         for (std::size_t j = 0; j < plan.selected.size(); ++j) {
             if (plan.names[plan.selected[j]] == options.label_name) {
-                layout.label = static_cast<std::int64_t>(j);
+                spec.label = static_cast<std::int64_t>(j);
             }
         }
-        TFC_CHECK(layout.label >= 0, where, "label_name is not a selected column",
+        TFC_CHECK(spec.label >= 0, where, "label_name is not a selected column",
                   "'" + options.label_name + "'", "a column of '" + path + "'",
                   "check the name, and include it in select_columns");
     }
-    TFC_CHECK(plan.selected.size() > (layout.label >= 0 ? 1u : 0u), where,
+    TFC_CHECK(plan.selected.size() > (spec.label >= 0 ? 1u : 0u), where,
               "no feature columns left", "only the label column", "at least one feature",
               "select more columns");
-    Dataset ds(std::make_shared<CsvNode>(path, options.csv, std::move(plan), layout, where));
     if (options.shuffle) {
-        ds = ds.shuffle(options.shuffle_buffer_size, {.seed = options.shuffle_seed});
+        detail::check_positive(options.shuffle_buffer_size, where, "shuffle_buffer_size");
+        spec.shuffle = true;
+        spec.buffer_size = options.shuffle_buffer_size;
+        // As Dataset.shuffle: without a seed, one is drawn from the global generator now.
+        spec.seed = options.shuffle_seed ? *options.shuffle_seed : global_generator().next_u64();
     }
-    if (options.num_epochs != 1) ds = ds.repeat(options.num_epochs);
-    ds = ds.batch(batch_size, options.drop_remainder);
+    TFC_CHECK(options.num_epochs >= -1, where, "num_epochs must be -1 (forever) or >= 0",
+              "num_epochs=" + std::to_string(options.num_epochs), "-1, 0, 1, ...",
+              "pass -1 to repeat forever");
+    Dataset ds(detail::make_csv_batch_node(path, options.csv, std::move(plan), spec, where));
     if (options.prefetch_buffer_size != 0) ds = ds.prefetch(options.prefetch_buffer_size);
     return ds;
 }

@@ -22,12 +22,15 @@ struct CsvLocation {
 // Reads one record at a time through a fixed-size buffer.
 class CsvRecordReader {
 public:
+    static constexpr int kEnd = -1;  // what peek/get return at the end of the file
+
     CsvRecordReader(std::string path, const CsvOptions& options, const char* where);
     ~CsvRecordReader();
     CsvRecordReader(const CsvRecordReader&) = delete;
     CsvRecordReader& operator=(const CsvRecordReader&) = delete;
 
-    // The next non-blank record's fields; false at the end of the file.
+    // The next non-blank record's fields; false at the end of the file. The strings already in
+    // `fields` are cleared and refilled, so their capacity carries over from record to record.
     bool next(std::vector<std::string>& fields);
     std::int64_t record_line() const { return record_line_; }  // 1-based line of its start
     const std::string& path() const { return path_; }
@@ -35,9 +38,16 @@ public:
     CsvLocation location() const { return {where_, path_, record_line_}; }
 
 private:
-    int peek();
-    int get();
+    // The next byte (as unsigned char), or kEnd; refills the buffer when it is used up.
+    int peek() { return pos_ < end_ ? static_cast<unsigned char>(buf_[pos_]) : refill(); }
+    int get() {
+        const int c = peek();
+        if (c != kEnd) ++pos_;
+        return c;
+    }
+    int refill();
     void append(std::string& field, char c);
+    void append(std::string& field, const char* p, std::size_t n);  // checks the size once
     [[noreturn]] void error(const std::string& problem, std::int64_t line, const std::string& got,
                             const std::string& expected, const std::string& fix) const;
 
@@ -50,6 +60,7 @@ private:
     std::vector<char> buf_;
     std::size_t pos_ = 0, end_ = 0;
     bool eof_ = false;
+    bool stops_[256] = {};  // bytes that end an unquoted field: delimiter, CR, LF, quote
     std::int64_t line_ = 1, record_line_ = 0, record_bytes_ = 0;
 };
 
@@ -85,5 +96,20 @@ CsvValue convert(const std::string& field, const ColumnDefault& spec, const std:
 
 void check_field_count(const std::vector<std::string>& fields, const CsvPlan& plan,
                        const CsvRecordReader& reader, const char* where);
+
+// make_csv_dataset's pipeline after the CSV: shuffle (optional) -> repeat -> batch.
+struct CsvBatchSpec {
+    std::int64_t batch_size = 1;
+    bool drop_remainder = false;
+    std::int64_t epochs = 1;  // -1: forever
+    bool shuffle = false;
+    std::int64_t buffer_size = 1;
+    std::uint64_t seed = 0;
+    std::int64_t label = -1;  // position among the selected columns; -1: no label
+};
+// Batches (features (b, k) float32[, label (b,)]) read straight from the file (csv_batches.cpp);
+// the plan's types must be resolved and numeric.
+DatasetNodePtr make_csv_batch_node(std::string path, CsvOptions options, CsvPlan plan,
+                                   const CsvBatchSpec& spec, const char* where);
 
 }  // namespace tfc::data::detail

@@ -11,7 +11,7 @@ namespace tfc::data::detail {
 namespace {
 
 constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
-constexpr int kEof = -1;
+constexpr int kEof = CsvRecordReader::kEnd;
 
 std::string_view trimmed(const std::string& s) {
     std::size_t b = 0, e = s.size();
@@ -60,6 +60,9 @@ CsvRecordReader::CsvRecordReader(std::string path, const CsvOptions& options, co
     TFC_CHECK(file_ != nullptr, where_, "cannot open the file", "'" + path_ + "'",
               "a readable file", "check the file's permissions");
     buf_.resize(kBufferBytes);
+    stops_[static_cast<unsigned char>(delim_)] = true;
+    stops_['\n'] = stops_['\r'] = true;
+    if (quotes_) stops_['"'] = true;
     if (peek() == 0xEF) {  // a UTF-8 byte order mark is not part of the first field
         if (end_ - pos_ >= 3 && static_cast<unsigned char>(buf_[1]) == 0xBB &&
             static_cast<unsigned char>(buf_[2]) == 0xBF) {
@@ -72,25 +75,17 @@ CsvRecordReader::~CsvRecordReader() {
     if (file_) std::fclose(file_);
 }
 
-int CsvRecordReader::peek() {
-    if (pos_ == end_) {
-        if (eof_) return kEof;
-        end_ = std::fread(buf_.data(), 1, buf_.size(), file_);
-        pos_ = 0;
-        if (end_ == 0) {
-            TFC_CHECK(!std::ferror(file_), where_, "read error", "'" + path_ + "'",
-                      "a readable file", "check the disk");
-            eof_ = true;
-            return kEof;
-        }
+int CsvRecordReader::refill() {
+    if (eof_) return kEof;
+    end_ = std::fread(buf_.data(), 1, buf_.size(), file_);
+    pos_ = 0;
+    if (end_ == 0) {
+        TFC_CHECK(!std::ferror(file_), where_, "read error", "'" + path_ + "'", "a readable file",
+                  "check the disk");
+        eof_ = true;
+        return kEof;
     }
     return static_cast<unsigned char>(buf_[pos_]);
-}
-
-int CsvRecordReader::get() {
-    const int c = peek();
-    if (c != kEof) ++pos_;
-    return c;
 }
 
 void CsvRecordReader::append(std::string& field, char c) {
@@ -109,59 +104,91 @@ void CsvRecordReader::error(const std::string& problem, std::int64_t line, const
          expected, fix);
 }
 
+void CsvRecordReader::append(std::string& field, const char* p, std::size_t n) {
+    if (n == 0) return;
+    if (record_bytes_ + static_cast<std::int64_t>(n) > max_bytes_) {
+        record_bytes_ = max_bytes_;  // the bytes that fit; the next one reports the error
+        append(field, *p);
+    }
+    record_bytes_ += static_cast<std::int64_t>(n);
+    field.append(p, n);
+}
+
 bool CsvRecordReader::next(std::vector<std::string>& fields) {
+    // The strings of `fields` are reused from record to record (their capacity stays), so a
+    // steady stream of records allocates nothing.
     for (;;) {
-        fields.clear();
-        if (peek() == kEof) return false;
+        std::size_t n = 0;  // fields of this record so far
+        if (peek() == kEof) {
+            fields.clear();
+            return false;
+        }
         record_line_ = line_;
         record_bytes_ = 0;
         bool blank = true;  // only one empty unquoted field so far
         for (;;) {
-            std::string field;
+            if (n == fields.size()) fields.emplace_back();
+            std::string& field = fields[n];
+            field.clear();
             int c = peek();
             if (quotes_ && c == '"') {
                 blank = false;
                 get();
                 const std::int64_t quote_line = line_;
                 for (;;) {
-                    c = get();
-                    if (c == kEof) {
+                    if (peek() == kEof) {
                         error("unterminated quoted field", quote_line, "end of file inside quotes",
                               "a closing '\"'",
                               "close the quote; write a quote inside a field as \"\"");
                     }
-                    if (c == '"') {
-                        if (peek() != '"') break;
-                        get();
-                    } else if (c == '\n') {
+                    // The run up to the next quote or newline (or the end of the buffer).
+                    const char* p = buf_.data() + pos_;
+                    const char* e = buf_.data() + end_;
+                    const char* q = p;
+                    while (q < e && *q != '"' && *q != '\n') ++q;
+                    append(field, p, static_cast<std::size_t>(q - p));
+                    pos_ += static_cast<std::size_t>(q - p);
+                    if (q == e) continue;
+                    get();
+                    if (*q == '\n') {
                         ++line_;
+                        append(field, '\n');
+                        continue;
                     }
-                    append(field, static_cast<char>(c));
+                    if (peek() != '"') break;  // the closing quote
+                    get();
+                    append(field, '"');
                 }
                 c = peek();
                 if (c != delim_ && c != '\n' && c != '\r' && c != kEof) {
                     error("unexpected character after a closing quote", line_,
                           std::string("'") + static_cast<char>(c) + "' in field " +
-                              std::to_string(fields.size() + 1),
+                              std::to_string(n + 1),
                           "the delimiter or the end of the line",
                           "quote the whole field and double quotes inside it (\"\")");
                 }
             } else {
-                while (c != delim_ && c != '\n' && c != '\r' && c != kEof) {
-                    if (quotes_ && c == '"') {
-                        error("quote inside an unquoted field", line_,
-                              "field " + std::to_string(fields.size() + 1) + " starting " +
-                                  quoted(field + '"'),
-                              "quotes only around whole fields (RFC 4180)",
-                              "quote the field and double the quote (\"\"), or set "
-                              "use_quote_delim = false");
-                    }
-                    append(field, static_cast<char>(get()));
-                    c = peek();
+                // Runs of ordinary bytes, one buffer at most at a time.
+                while (peek() != kEof) {
+                    const char* p = buf_.data() + pos_;
+                    const char* e = buf_.data() + end_;
+                    const char* q = p;
+                    while (q < e && !stops_[static_cast<unsigned char>(*q)]) ++q;
+                    append(field, p, static_cast<std::size_t>(q - p));
+                    pos_ += static_cast<std::size_t>(q - p);
+                    if (q < e) break;
+                }
+                c = peek();
+                if (quotes_ && c == '"') {
+                    error("quote inside an unquoted field", line_,
+                          "field " + std::to_string(n + 1) + " starting " + quoted(field + '"'),
+                          "quotes only around whole fields (RFC 4180)",
+                          "quote the field and double the quote (\"\"), or set "
+                          "use_quote_delim = false");
                 }
                 if (!field.empty()) blank = false;
             }
-            fields.push_back(std::move(field));
+            ++n;
             c = get();
             if (c == delim_) {
                 blank = false;
@@ -171,7 +198,10 @@ bool CsvRecordReader::next(std::vector<std::string>& fields) {
             if (c != kEof) ++line_;
             break;
         }
-        if (!(blank && fields.size() == 1)) return true;  // skip blank lines
+        if (!(blank && n == 1)) {  // skip blank lines
+            fields.resize(n);
+            return true;
+        }
     }
 }
 

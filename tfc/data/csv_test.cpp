@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "tests/harness/gradcheck.h"
 #include "tfc/core/error.h"
+#include "tfc/core/random.h"
 
 namespace tfc::data {
 namespace {
@@ -223,6 +225,136 @@ TEST(CsvDataset, StreamsPenguinsWithTypes) {
     for (double y : t["year"].values().to_doubles()) want_sum += y;
     EXPECT_EQ(year_sum, want_sum);
     EXPECT_THROW(make_csv_dataset(penguins_path(), 8, {.label_name = "nope"}), Error);
+}
+
+// make_csv_dataset reads its batches straight from the file (csv_batches.cpp). Its elements must
+// be those of the composition it stands for: csv_dataset rows -> (features float32, label) ->
+// shuffle -> repeat -> batch, for every option that changes the stream.
+Dataset composed_csv_batches(const std::string& path, std::int64_t batch,
+                             const MakeCsvDatasetOptions& o) {
+    Dataset rows = csv_dataset(path, o.csv);
+    const std::vector<std::string> names = o.csv.select_columns;
+    std::int64_t label = -1;
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        if (names[j] == o.label_name) label = static_cast<std::int64_t>(j);
+    }
+    rows = rows.map([label](const Element& e) {
+        const auto k = static_cast<std::int64_t>(e.size());
+        Tensor x = Tensor::empty({k - (label >= 0 ? 1 : 0)}, DType::float32);
+        float* f = x.data<float>();
+        for (std::int64_t j = 0; j < k; ++j) {
+            if (j == label) continue;
+            const Tensor& t = e[static_cast<std::size_t>(j)];
+            *f++ = t.dtype() == DType::int64 ? static_cast<float>(t.data<std::int64_t>()[0])
+                                             : t.data<float>()[0];
+        }
+        if (label < 0) return Element{x};
+        return Element{x, e[static_cast<std::size_t>(label)]};
+    });
+    if (o.shuffle) rows = rows.shuffle(o.shuffle_buffer_size, {.seed = o.shuffle_seed});
+    if (o.num_epochs != 1) rows = rows.repeat(o.num_epochs);
+    return rows.batch(batch, o.drop_remainder);
+}
+
+// Same components, dtypes, shapes and bytes (NaNs included).
+void expect_same_elements(const std::vector<Element>& got, const std::vector<Element>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        ASSERT_EQ(got[i].size(), want[i].size()) << "element " << i;
+        for (std::size_t c = 0; c < got[i].size(); ++c) {
+            const Tensor& a = got[i][c];
+            const Tensor& b = want[i][c];
+            ASSERT_EQ(a.dtype(), b.dtype()) << "element " << i << " component " << c;
+            ASSERT_EQ(a.shape(), b.shape()) << "element " << i << " component " << c;
+            EXPECT_EQ(std::memcmp(a.raw_data(), b.raw_data(), a.nbytes()), 0)
+                << "element " << i << " component " << c;
+        }
+    }
+}
+
+TEST(CsvDataset, MakeCsvDatasetEqualsShuffleRepeatBatch) {
+    std::string text = "a,n,b,li,lf\n";
+    for (int r = 0; r < 237; ++r) {
+        text += (r % 11 == 3 ? std::string() : std::to_string(r * 0.25 - 7)) + ",";
+        text += std::to_string((r * 7919) % 1000 - 500) + "," + std::to_string(r % 13) + ".5,";
+        text += std::to_string(r % 5) + "," + (r % 17 == 0 ? std::string() : "0.125") + "\n";
+    }
+    const std::string path = write_temp("batches.csv", text);
+    struct Case {
+        std::int64_t batch;
+        bool shuffle;
+        std::int64_t buffer;
+        std::int64_t epochs;
+        bool drop;
+        std::vector<std::string> columns;
+        std::string label;
+    };
+    const std::vector<Case> cases = {
+        {32, true, 10000, 1, false, {"a", "n", "b", "li"}, "li"},
+        {32, true, 50, 3, false, {"a", "n", "b", "li"}, "li"},
+        {7, true, 1, 2, true, {"li", "a", "b"}, "li"},
+        {64, false, 1, 2, false, {"a", "lf", "n"}, "lf"},
+        {1, true, 16, 1, false, {"b", "a"}, ""},
+        {1000, true, 100, 2, false, {"n", "b", "lf"}, "lf"},
+        {1000, true, 100, 2, true, {"n", "b", "lf"}, "lf"},
+        {10, true, 237, -1, false, {"a", "n", "li"}, "li"},
+        {10, false, 1, -1, true, {"a", "n", "li"}, "n"},
+        {5, true, 3, 0, false, {"a", "b"}, "b"},
+    };
+    for (const Case& c : cases) {
+        for (bool seeded : {true, false}) {
+            SCOPED_TRACE("batch " + std::to_string(c.batch) + " buffer " +
+                         std::to_string(c.buffer) + " epochs " + std::to_string(c.epochs) +
+                         " label '" + c.label + "'" + (seeded ? " seeded" : " global seed"));
+            MakeCsvDatasetOptions o{.csv = {.select_columns = c.columns},
+                                    .label_name = c.label,
+                                    .num_epochs = c.epochs,
+                                    .shuffle = c.shuffle,
+                                    .shuffle_buffer_size = c.buffer,
+                                    .prefetch_buffer_size = 0,
+                                    .drop_remainder = c.drop};
+            if (seeded) o.shuffle_seed = 7;
+            set_random_seed(11);  // the unseeded shuffle draws its seed from the global generator
+            const Dataset got = make_csv_dataset(path, c.batch, o);
+            set_random_seed(11);
+            const Dataset want = composed_csv_batches(path, c.batch, o);
+            EXPECT_EQ(got.cardinality(), want.cardinality());
+            for (int pass = 0; pass < 2; ++pass) {  // the second pass reshuffles
+                const std::int64_t n = c.epochs < 0 ? 60 : -1;
+                expect_same_elements(got.take(n).as_vector(), want.take(n).as_vector());
+            }
+        }
+    }
+    // An error surfaces after the same batches, with the same message (here through prefetch).
+    std::string rows = "x,y\n";
+    for (int r = 0; r < 300; ++r) {
+        rows += std::to_string(r) + "," + (r == 250 ? "oops" : "1") + "\n";
+    }
+    const std::string broken = write_temp("batches_broken.csv", rows);
+    auto drain = [](const Dataset& ds, std::int64_t& batches) -> std::string {
+        try {
+            for (const Element& b : ds) {
+                (void)b;
+                ++batches;
+            }
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "";
+    };
+    const MakeCsvDatasetOptions o{.csv = {.select_columns = {"x", "y"}},
+                                  .label_name = "y",
+                                  .num_epochs = 1,
+                                  .shuffle_buffer_size = 20,
+                                  .shuffle_seed = 3};
+    std::int64_t got_batches = 0, want_batches = 0;
+    const std::string got = drain(make_csv_dataset(broken, 16, o), got_batches);
+    const std::string want = drain(composed_csv_batches(broken, 16, o), want_batches);
+    EXPECT_NE(got.find("line 252"), std::string::npos) << got;
+    EXPECT_EQ(got.rfind("[make_csv_dataset] ", 0), 0u) << got;
+    EXPECT_EQ(got.substr(got.find(']')), want.substr(want.find(']')));  // [csv_dataset] there
+    EXPECT_EQ(got_batches, want_batches);
+    EXPECT_GT(got_batches, 0);
 }
 
 // The course's windowed_dataset on the real sunspots series: window(w + 1, shift 1,

@@ -54,7 +54,6 @@ TEST(ApplyTransform, MatchesKerasOnFlowers) {
 }
 
 TEST(ApplyTransform, FillModesOnTinyArrays) {
-    TFC_SKIP_WITHOUT_SHARED();
     const auto g = load_golden("apply_transform");
     for (const auto& c : g["small"]) {
         SCOPED_TRACE(c["name"].get<std::string>());

@@ -18,7 +18,6 @@ namespace {
 using nlohmann::json;
 
 TEST(PadSequences, AllModesMatchKeras) {
-    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("pad_sequences.json");
     const Sequences seqs = g["sequences"].get<Sequences>();
     int ok = 0, errors = 0;

@@ -109,12 +109,21 @@ class StringIndex {
                 s.w0 = k.w[0];
                 s.len = k.len;
                 s.id = static_cast<std::int32_t>(keys_.size());
-                entries_.push_back({k.w[1], k.w[2]});
+                entries_.push_back({k.w[1], k.w[2], k.h});
                 keys_.emplace_back(key);
                 return s.id;
             }
             if (same(s, key, k)) return s.id;
         }
+    }
+
+    // Room for n keys without growing.
+    void reserve(std::size_t n) {
+        std::size_t cap = slots_.empty() ? 1024 : slots_.size();
+        while (n * 4 > cap * 3) cap *= 2;
+        if (cap != slots_.size()) rehash(cap);
+        keys_.reserve(n);
+        entries_.reserve(n);
     }
 
     const std::string& key(std::int64_t id) const { return keys_[static_cast<std::size_t>(id)]; }
@@ -138,6 +147,7 @@ class StringIndex {
     };
     struct Entry {
         std::uint64_t w1, w2;
+        std::uint64_t h;  // the key's hash, for grow()
     };
     bool same(const Slot& s, std::string_view key, const Packed& k) const {
         if (s.w0 != k.w[0] || s.len != k.len) return false;
@@ -147,23 +157,14 @@ class StringIndex {
                (k.len <= kInline || keys_[static_cast<std::size_t>(s.id)] == key);
     }
 
-    void grow() {
-        const std::size_t cap = slots_.empty() ? 1024 : slots_.size() * 2;
+    void grow() { rehash(slots_.empty() ? 1024 : slots_.size() * 2); }
+    void rehash(std::size_t cap) {  // cap: a power of two
         std::vector<Slot> old(cap);
         old.swap(slots_);
         mask_ = cap - 1;
         for (const Slot& o : old) {
             if (o.id < 0) continue;
-            const std::string& key = keys_[static_cast<std::size_t>(o.id)];
-            std::uint64_t h;
-            if (key.size() <= kInline) {
-                char buf[kInline] = {};
-                std::memcpy(buf, key.data(), key.size());
-                h = Packed::of(buf, key.size()).h;
-            } else {
-                h = hash_bytes(key);
-            }
-            std::size_t i = h & mask_;
+            std::size_t i = entries_[static_cast<std::size_t>(o.id)].h & mask_;
             while (slots_[i].id >= 0) i = (i + 1) & mask_;
             slots_[i] = o;
         }

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "tfc/core/error.h"
@@ -15,218 +14,15 @@ using namespace preprocessing_detail;
 
 namespace {
 
-// Lowercase (optionally) and replace filter characters by `split`, in one pass. Python does
-// `text.lower()` then `text.translate({c: split for c in filters})`.
-struct TextCleaner {
-    const bool* ascii_filter;
-    const std::vector<std::uint32_t>* filter_cps;
-    bool lower;
-    std::string_view split;
-
-    bool filtered(std::uint32_t cp) const {
-        if (cp < 0x80) return ascii_filter[cp];
-        if (cp & kInvalidByte) return false;
-        return std::binary_search(filter_cps->begin(), filter_cps->end(), cp);
-    }
-    void emit(std::uint32_t cp, std::string& out) const {
-        if (filtered(cp)) {
-            out.append(split);
-        } else {
-            append_utf8(out, cp);
-        }
-    }
-    void run(std::string_view text, std::string& out, std::string& piece) const {
-        out.clear();
-        out.reserve(text.size() + 8);
-        const bool opaque_non_ascii = !lower && filter_cps->empty();
-        const char split0 = split.size() == 1 ? split[0] : '\0';
-        std::size_t i = 0;
-        const std::size_t n = text.size();
-        while (i < n) {
-            auto b = static_cast<unsigned char>(text[i]);
-            if (b < 0x80) {
-                if (lower && b >= 'A' && b <= 'Z') b = static_cast<unsigned char>(b + 32);
-                if (ascii_filter[b]) {
-                    if (split.size() == 1) {
-                        out.push_back(split0);
-                    } else {
-                        out.append(split);
-                    }
-                } else {
-                    out.push_back(static_cast<char>(b));
-                }
-                ++i;
-                continue;
-            }
-            if (opaque_non_ascii) {
-                out.push_back(static_cast<char>(b));
-                ++i;
-                continue;
-            }
-            const std::size_t start = i;
-            const std::uint32_t cp = decode_utf8(text, i);
-            if (!lower) {
-                emit(cp, out);
-                continue;
-            }
-            piece.clear();  // the lowercase may depend on context or be several code points
-            append_lower_cp(text, start, i, cp, piece);
-            std::size_t k = 0;
-            while (k < piece.size()) emit(decode_utf8(piece, k), out);
-        }
-    }
-};
-
-// Python's `str.split(sep)` followed by dropping empty strings.
-template <typename F>
-void split_nonempty(std::string_view s, std::string_view sep, F&& f) {
-    if (sep.size() == 1) {
-        const char c = sep[0];
-        std::size_t begin = 0;
-        const std::size_t n = s.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            if (s[i] == c) {
-                if (i > begin) f(s.substr(begin, i - begin));
-                begin = i + 1;
-            }
-        }
-        if (n > begin) f(s.substr(begin));
-        return;
-    }
-    std::size_t begin = 0;
-    while (true) {
-        const std::size_t pos = s.find(sep, begin);
-        if (pos == std::string_view::npos) {
-            if (s.size() > begin) f(s.substr(begin));
-            return;
-        }
-        if (pos > begin) f(s.substr(begin, pos - begin));
-        begin = pos + sep.size();
-    }
-}
-
-// The common case in one pass, without an intermediate cleaned text: `split` is one ASCII byte
-// and char_level is off. The tokens are written one after the other into a reused buffer (padded
-// for StringIndex::pack_padded) and handed to `f` as they end. ASCII bytes go through one table
-// (lowercase, then filter or split -> token boundary); other bytes take the full Unicode path.
-// Same result as TextCleaner + split_nonempty: after lowering, a filtered code point or the split
-// byte ends a token, and empty tokens are dropped.
-class FastTokenizer {
-  public:
-    FastTokenizer(const bool* ascii_filter, const std::vector<std::uint32_t>* filter_cps,
-                  bool lower, char split)
-        : filter_cps_(filter_cps), lower_(lower), split_(split) {
-        for (int b = 0; b < 256; ++b) {
-            if (b >= 0x80) {
-                table_[b] = kSlow;
-                continue;
-            }
-            int c = b;
-            if (lower && c >= 'A' && c <= 'Z') c += 32;
-            table_[b] = (ascii_filter[c] || c == static_cast<unsigned char>(split))
-                            ? kBoundary
-                            : static_cast<std::int16_t>(c);
-        }
-    }
-    static bool applies(const TokenizerOptions& o) {
-        return !o.char_level && o.split.size() == 1 && static_cast<unsigned char>(o.split[0]) < 0x80;
-    }
-
-    // f(const char* token, std::size_t size) for each token, in order. Tokens are laid out one
-    // after the other in one buffer that stays valid until the next run(), and
-    // token[0, size + StringIndex::kPad) is readable.
-    template <typename F>
-    void run(std::string_view text, F&& f) {
-        // Lowercasing grows a code point by at most half (2 -> 3 bytes): 2x covers it.
-        if (buf_.size() < text.size() * 2 + 64) buf_.resize(text.size() * 2 + 64);
-        Cursor c{buf_.data(), 0, 0};
-        const std::size_t n = text.size();
-        const auto* src = reinterpret_cast<const unsigned char*>(text.data());
-        std::size_t i = 0;
-        while (i < n) {
-            const std::int16_t t = table_[src[i]];
-            if (t >= 0) {
-                c.out[c.pos++] = static_cast<char>(t);
-                ++i;
-            } else if (t == kBoundary) {
-                c.end_token(f);
-                ++i;
-            } else {
-                i = slow(text, i, c, f);
-            }
-        }
-        c.end_token(f);
-    }
-
-  private:
-    static constexpr std::int16_t kBoundary = -1;
-    static constexpr std::int16_t kSlow = -2;
-
-    struct Cursor {
-        char* out;
-        std::size_t start, pos;  // current token: out[start, pos)
-        template <typename F>
-        void end_token(F& f) {
-            if (pos > start) f(static_cast<const char*>(out + start), pos - start);
-            start = pos;
-        }
-        void append(const char* p, std::size_t n) {
-            std::memcpy(out + pos, p, n);
-            pos += n;
-        }
-    };
-
-    bool boundary(std::uint32_t cp) const {
-        if (cp < 0x80) return table_[cp] == kBoundary;  // cp is already lowercase here
-        if (cp & kInvalidByte) return false;
-        return std::binary_search(filter_cps_->begin(), filter_cps_->end(), cp);
-    }
-    // One non-ASCII code point (or invalid byte) at text[i]; returns the next position.
-    template <typename F>
-    std::size_t slow(std::string_view text, std::size_t i, Cursor& c, F& f) {
-        const std::size_t start = i;
-        const std::uint32_t cp = decode_utf8(text, i);
-        if (!lower_) {
-            if (boundary(cp)) {
-                c.end_token(f);
-            } else {
-                c.append(text.data() + start, i - start);
-            }
-            return i;
-        }
-        piece_.clear();  // the lowercase may depend on context or be several code points
-        append_lower_cp(text, start, i, cp, piece_);
-        std::size_t k = 0;
-        while (k < piece_.size()) {
-            const std::size_t s = k;
-            const std::uint32_t cl = decode_utf8(piece_, k);
-            if (cl < 0x80 ? (table_[cl] == kBoundary || cl == static_cast<unsigned char>(split_))
-                          : boundary(cl)) {
-                c.end_token(f);
-            } else {
-                c.append(piece_.data() + s, k - s);
-            }
-        }
-        return i;
-    }
-
-    std::int16_t table_[256];
-    const std::vector<std::uint32_t>* filter_cps_;
-    bool lower_;
-    char split_;
-    std::string piece_;
-    std::vector<char> buf_;
-};
-
 // The tokens of one text, packed, with their hash slots prefetched: the lookups that follow
 // overlap their cache misses.
 struct TokenBatch {
+    static_assert(WordSplitter::kReadPad >= StringIndex::kPad);
     std::vector<std::string_view> words;
     std::vector<StringIndex::Packed> keys;
 
-    void fill(FastTokenizer& fast, std::string_view text, const StringIndex& index) {
-        words.clear();
-        fast.run(text, [&](const char* w, std::size_t n) { words.emplace_back(w, n); });
+    void fill(WordSplitter& splitter, std::string_view text, const StringIndex& index) {
+        splitter.split(text, words);
         keys.resize(words.size());
         for (std::size_t j = 0; j < words.size(); ++j) {
             keys[j] = StringIndex::pack_padded(words[j].data(), words[j].size());
@@ -235,49 +31,54 @@ struct TokenBatch {
     }
 };
 
-void parse_filters(const std::string& filters, bool* ascii, std::vector<std::uint32_t>& cps) {
-    std::size_t i = 0;
-    while (i < filters.size()) {
-        const std::uint32_t cp = decode_utf8(filters, i);
-        if (cp < 0x80) {
-            ascii[cp] = true;
-        } else if ((cp & kInvalidByte) == 0) {
-            cps.push_back(cp);
-        }
+// Positions of `counts` sorted by count, descending, ties in position order: Python's stable
+// list.sort(key=count, reverse=True). A counting sort when the counts are small next to the
+// vocabulary (word counts are: most words are rare), else std::stable_sort.
+std::vector<std::size_t> by_count_descending(
+    const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+    const std::size_t n = counts.size();
+    std::vector<std::size_t> order(n);
+    std::int64_t lo = 0, hi = 0;
+    for (const auto& c : counts) {
+        lo = std::min(lo, c.second);
+        hi = std::max(hi, c.second);
     }
-    std::sort(cps.begin(), cps.end());
-}
-
-void check_split(const std::string& split, const char* where) {
-    TFC_CHECK(!split.empty(), where, "split must not be empty (Python raises 'empty separator')",
-              "split=\"\"", "a non-empty separator such as \" \"", "pass .split = \" \"");
+    if (lo < 0 || hi > static_cast<std::int64_t>(4 * n + 4096)) {
+        for (std::size_t i = 0; i < n; ++i) order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return counts[a].second > counts[b].second;
+        });
+        return order;
+    }
+    // Bucket hi - count, so the largest counts come first; each bucket keeps position order.
+    std::vector<std::size_t> next(static_cast<std::size_t>(hi) + 2, 0);
+    for (const auto& c : counts) ++next[static_cast<std::size_t>(hi - c.second) + 1];
+    for (std::size_t b = 1; b < next.size(); ++b) next[b] += next[b - 1];
+    for (std::size_t i = 0; i < n; ++i) {
+        order[next[static_cast<std::size_t>(hi - counts[i].second)]++] = i;
+    }
+    return order;
 }
 
 }  // namespace
 
-std::vector<std::string> text_to_word_sequence(std::string_view text,
-                                               const TextToWordSequenceOptions& options) {
-    check_split(options.split, "[text_to_word_sequence]");
-    bool ascii[128] = {};
-    std::vector<std::uint32_t> cps;
-    parse_filters(options.filters, ascii, cps);
-    TextCleaner cleaner{ascii, &cps, options.lower, options.split};
-    std::string buf, piece;
-    cleaner.run(text, buf, piece);
-    std::vector<std::string> out;
-    split_nonempty(buf, options.split, [&](std::string_view w) { out.emplace_back(w); });
-    return out;
-}
-
-Tokenizer::Tokenizer(TokenizerOptions options) : options_(std::move(options)) {
+Tokenizer::Tokenizer(TokenizerOptions options)
+    : options_(std::move(options)), filter_(options_.filters) {
     check_split(options_.split, "[Tokenizer]");
     TFC_CHECK(options_.num_words >= 0, "[Tokenizer]", "num_words must not be negative",
               "num_words=" + std::to_string(options_.num_words), "0 (None) or a positive count",
               "pass .num_words = 10000 or leave it at 0 to keep every word");
     TFC_CHECK(options_.document_count >= 0, "[Tokenizer]", "document_count must not be negative",
               std::to_string(options_.document_count), ">= 0", "leave it at 0");
-    parse_filters(options_.filters, ascii_filter_, filter_cps_);
     document_count_ = options_.document_count;
+}
+
+bool Tokenizer::single_pass() const {
+    return !options_.char_level && WordSplitter::applies(options_.split);
+}
+
+WordSplitter Tokenizer::splitter() const {
+    return WordSplitter(filter_, options_.lower, options_.split[0]);
 }
 
 template <typename F>
@@ -298,14 +99,19 @@ void Tokenizer::for_each_token(std::string_view text, std::string& scratch, F&& 
         }
         return;
     }
-    std::string piece;
-    TextCleaner cleaner{ascii_filter_, &filter_cps_, options_.lower, options_.split};
-    cleaner.run(text, scratch, piece);
+    clean_text(text, filter_, options_.lower, options_.split, scratch);
     split_nonempty(scratch, options_.split, f);
 }
 
 std::vector<std::string> Tokenizer::tokenize(std::string_view text) const {
     std::vector<std::string> out;
+    if (single_pass()) {
+        WordSplitter s = splitter();
+        std::vector<std::string_view> words;
+        s.split(text, words);
+        out.assign(words.begin(), words.end());
+        return out;
+    }
     std::string scratch;
     for_each_token(text, scratch, [&](std::string_view w) { out.emplace_back(w); });
     return out;
@@ -336,12 +142,12 @@ void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
             ++docs_[pos];
         }
     };
-    if (FastTokenizer::applies(options_)) {
-        FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+    if (single_pass()) {
+        WordSplitter s = splitter();
         TokenBatch batch;
         for (const std::string& text : texts) {
             doc = ++document_count_;
-            batch.fill(fast, text, counts_pos_);
+            batch.fill(s, text, counts_pos_);
             for (std::size_t j = 0; j < batch.words.size(); ++j) {
                 count(counts_pos_.insert_packed(batch.words[j], batch.keys[j]));
             }
@@ -365,12 +171,7 @@ void Tokenizer::fit_on_texts(const std::vector<std::string>& texts) {
 }
 
 void Tokenizer::rebuild_index() {
-    // Stable sort by count, descending (Python's list.sort(key=count, reverse=True) is stable).
-    std::vector<std::size_t> order(word_counts_.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return word_counts_[a].second > word_counts_[b].second;
-    });
+    const std::vector<std::size_t> order = by_count_descending(word_counts_);
     const std::int64_t total = static_cast<std::int64_t>(order.size()) +
                                (options_.oov_token ? 1 : 0);
     TFC_CHECK(total < std::numeric_limits<std::int32_t>::max(), "[Tokenizer.fit_on_texts]",
@@ -452,7 +253,7 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
         }
         if (v >= 0) vect.push_back(v);
     };
-    if (FastTokenizer::applies(options_)) {
+    if (single_pass()) {
         // With num_words, only the words below it have their own output; every other word gives
         // `dropped`. A small index of just those words (most frequent first) stays in cache.
         const StringIndex* index = &counts_pos_;
@@ -464,6 +265,7 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
         }
         if (by_index.size() * 2 < emit.size()) {
             std::sort(by_index.begin(), by_index.end());
+            kept.reserve(by_index.size());
             kept_emit.reserve(by_index.size());
             for (const auto& [v, pos] : by_index) {
                 kept.insert(counts_pos_.key(static_cast<std::int64_t>(pos)));
@@ -472,11 +274,11 @@ Sequences Tokenizer::texts_to_sequences(const std::vector<std::string>& texts) c
             index = &kept;
             emit.swap(kept_emit);
         }
-        FastTokenizer fast(ascii_filter_, &filter_cps_, options_.lower, options_.split[0]);
+        WordSplitter s = splitter();
         TokenBatch batch;
         for (std::size_t t = 0; t < texts.size(); ++t) {
             vect.clear();
-            batch.fill(fast, texts[t], *index);
+            batch.fill(s, texts[t], *index);
             for (std::size_t j = 0; j < batch.words.size(); ++j) {
                 add(index->find_packed(batch.words[j], batch.keys[j]), batch.words[j]);
             }

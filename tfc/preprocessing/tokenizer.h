@@ -1,5 +1,5 @@
-// Tokenizer and text_to_word_sequence: keras_preprocessing 1.1.0 `text.py`
-// (tf.keras.preprocessing.text in TF 2.x; K2: keras/preprocessing/text.py).
+// Tokenizer: keras_preprocessing 1.1.0 `text.py` (tf.keras.preprocessing.text in TF 2.x; K2:
+// keras/preprocessing/text.py). text_to_word_sequence is in text_split.h (included here).
 //
 //   Tokenizer tok({.num_words = 10000, .oov_token = "<OOV>"});
 //   tok.fit_on_texts(sentences);
@@ -7,10 +7,10 @@
 //   Tensor x = pad_sequences(seqs, {.maxlen = 120, .truncating = "post"});
 //
 // Behaviour, as in Keras:
-//  * Texts are lowercased with Python's str.lower() (full Unicode table + Final_Sigma, see
-//    unicode_case_impl.h), every character of `filters` is replaced by `split`, the text is split
-//    on `split` and empty tokens are dropped. With char_level every code point of the lowercased
-//    text is a token and filters are NOT applied (exactly as Keras).
+//  * Texts are split into words as text_to_word_sequence does (text_split.h): Python's
+//    str.lower(), every character of `filters` replaced by `split`, split on `split`, empty tokens
+//    dropped. With char_level every code point of the lowercased text is a token and filters are
+//    NOT applied (exactly as Keras).
 //  * word_counts keeps first-seen order; word_index sorts it by count with a stable sort (ties
 //    keep first-seen order), 1-based, the OOV token forced to index 1, and holds ALL words.
 //  * texts_to_sequences keeps indices < num_words (when num_words > 0); other and unknown words
@@ -29,18 +29,10 @@
 
 #include "tfc/core/tensor.h"
 #include "tfc/preprocessing/string_index_impl.h"
+#include "tfc/preprocessing/text_split.h"
+#include "tfc/preprocessing/text_split_impl.h"
 
 namespace tfc {
-
-inline constexpr const char* kDefaultTextFilters = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
-
-struct TextToWordSequenceOptions {
-    std::string filters = kDefaultTextFilters;
-    bool lower = true;
-    std::string split = " ";
-};
-std::vector<std::string> text_to_word_sequence(std::string_view text,
-                                               const TextToWordSequenceOptions& options = {});
 
 struct TokenizerOptions {
     std::int64_t num_words = 0;  // 0 = None (keep every word); else keep indices < num_words
@@ -96,14 +88,16 @@ class Tokenizer {
     std::int64_t num_words() const { return options_.num_words; }
 
   private:
+    bool single_pass() const;  // the WordSplitter applies
+    preprocessing_detail::WordSplitter splitter() const;
+    // The tokens when single_pass() is false: char_level, or a split of several bytes.
     template <typename F>
     void for_each_token(std::string_view text, std::string& scratch, F&& f) const;
     std::optional<std::int64_t> oov_index() const;
     void rebuild_index();
 
     TokenizerOptions options_;
-    std::vector<std::uint32_t> filter_cps_;  // non-ASCII filter code points (sorted)
-    bool ascii_filter_[128] = {};
+    preprocessing_detail::TextFilter filter_;
     std::int64_t document_count_ = 0;
     preprocessing_detail::StringIndex counts_pos_;  // word -> position in word_counts_
     std::vector<std::int64_t> pos_index_;  // position in word_counts_ -> word_index value

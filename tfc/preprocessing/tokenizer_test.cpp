@@ -85,7 +85,6 @@ TEST(PythonLower, MatchesStrLowerOnSpecialCases) {
 }
 
 TEST(Tokenizer, SmallGoldens) {
-    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     std::vector<std::string> texts = g["texts"].get<std::vector<std::string>>();
     std::vector<std::string> eval = texts;
@@ -129,7 +128,6 @@ TEST(Tokenizer, SmallGoldens) {
 }
 
 TEST(Tokenizer, TextToWordSequenceGoldens) {
-    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     for (const json& c : g["text_to_word_sequence"]) {
         TextToWordSequenceOptions o;
@@ -144,7 +142,6 @@ TEST(Tokenizer, TextToWordSequenceGoldens) {
 }
 
 TEST(Tokenizer, MatrixGoldens) {
-    TFC_SKIP_WITHOUT_SHARED();
     const json g = testing::load_preprocessing_golden("tokenizer_small.json");
     for (const json& c : g["matrix"]) {
         const std::string mode = c["mode"];
