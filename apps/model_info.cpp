@@ -1,4 +1,5 @@
-// tfcert model info FILE: what a Keras model file holds and whether tfc loads it.
+// tfcert model info FILE: what a Keras (or TF.js model.json) model file holds and whether tfc
+// loads it.
 #include <cstdio>
 #include <iostream>
 
@@ -12,7 +13,8 @@ int run_model_info(const std::vector<std::string>& args) {
     std::vector<std::string> rest = args;
     if (!rest.empty() && rest[0] == "info") rest.erase(rest.begin());
     if (rest.size() != 1 || rest[0].empty() || rest[0][0] == '-') {
-        std::cerr << "usage: tfcert model info FILE   (FILE: .h5, .hdf5, .keras or .weights.h5)\n";
+        std::cerr << "usage: tfcert model info FILE   (FILE: .h5, .hdf5, .keras, .weights.h5 or a "
+                     "TF.js model.json)\n";
         return 2;
     }
     const std::string& path = rest[0];

@@ -45,4 +45,13 @@ struct ZipEntries {
 ZipEntries read_keras_zip(const std::string& path, bool with_weights);
 void write_keras_zip(const Model& model, const std::string& path);
 
+// tfjs_model.cpp: what a TF.js model.json says about itself (the shards are not read).
+struct TfjsModelJson {
+    std::string model_config;  // the Keras-style {"class_name", "config"} of modelTopology
+    std::string version;       // modelTopology.keras_version ("tfjs-layers 4.22.0") or generatedBy
+    std::string backend;
+    bool has_training_config = false;  // TF.js's trainingConfig or the converter's training_config
+};
+TfjsModelJson read_tfjs_model_json(const std::string& path);
+
 }  // namespace tfc::io

@@ -20,12 +20,14 @@ bool ends_with(const std::string& s, const std::string& suffix) {
     return tail == suffix;
 }
 
-enum class Kind { h5, keras_zip };
+enum class Kind { h5, keras_zip, tfjs };
 
 Kind kind_of(const std::string& path, const char* where) {
     if (ends_with(path, ".keras")) return Kind::keras_zip;
     if (ends_with(path, ".h5") || ends_with(path, ".hdf5")) return Kind::h5;
-    fail(where, "unknown model file extension", "'" + path + "'", ".h5, .hdf5 or .keras",
+    if (ends_with(path, ".json")) return Kind::tfjs;
+    fail(where, "unknown model file extension", "'" + path + "'",
+         ".h5, .hdf5, .keras or .json (TF.js model.json)",
          "name the file model.h5 (legacy Keras HDF5) or model.keras (Keras 3 zip)");
 }
 
@@ -79,14 +81,19 @@ void write_atomically(const std::string& path, const std::function<void(const st
 }  // namespace io
 
 std::shared_ptr<Model> load_model(const std::string& path, const LoadOptions& options) {
-    if (kind_of(path, "load_model") == Kind::keras_zip) return load_keras_zip(path, options);
+    const Kind kind = kind_of(path, "load_model");
+    if (kind == Kind::keras_zip) return load_keras_zip(path, options);
+    if (kind == Kind::tfjs) return load_tfjs_model(path, options);
     io::h5::Quiet quiet;
     const io::h5::File f = io::h5::open_read(path);
     return io::read_legacy_model(f, options);
 }
 
 void save_model(const Model& model, const std::string& path) {
-    if (kind_of(path, "save_model") == Kind::keras_zip) {
+    const Kind kind = kind_of(path, "save_model");
+    TFC_CHECK(kind != Kind::tfjs, "save_model", "TF.js model.json files are read, not written",
+              "'" + path + "'", ".h5 or .keras", "save as model.keras or model.h5");
+    if (kind == Kind::keras_zip) {
         io::write_keras_zip(model, path);
     } else {
         io::write_legacy_model(model, path);
@@ -162,7 +169,17 @@ ModelFileInfo inspect_model_file(const std::string& path) {
     info.file_size = std::filesystem::file_size(path, ec);
     TFC_CHECK(!ec, "model info", "cannot read the file", "'" + path + "'", "an existing file",
               "check the path");
-    if (kind_of(path, "model info") == Kind::keras_zip) {
+    const Kind kind = kind_of(path, "model info");
+    if (kind == Kind::tfjs) {
+        const io::TfjsModelJson m = io::read_tfjs_model_json(path);
+        info.format = "tfjs-layers";
+        info.keras_version = m.version;
+        info.backend = m.backend;
+        describe_config(m.model_config, info);
+        info.has_training_config = m.has_training_config;
+        return info;
+    }
+    if (kind == Kind::keras_zip) {
         const io::ZipEntries z = io::read_keras_zip(path, false);
         info.format = "keras-zip";
         if (!z.metadata.empty()) {

@@ -1,7 +1,8 @@
 // Model files in Keras's own formats (see docs/model_files.md):
 //   - legacy HDF5 `.h5` / `.hdf5` (model.save("m.h5") of Keras 2.x, tf.keras, Keras 3 legacy);
 //   - Keras 3 `.keras` zip (config.json, metadata.json, model.weights.h5);
-//   - weights-only files: legacy `.h5` (save_weights) and Keras 3 `.weights.h5`.
+//   - weights-only files: legacy `.h5` (save_weights) and Keras 3 `.weights.h5`;
+//   - TF.js layers models, `model.json` + binary weight shards (read only).
 // Every file is treated as hostile data: no code runs (Lambda layers are refused), sizes are
 // checked against the file before allocating, links and external storage are refused.
 //   auto model = tfc::load_model("model.h5");
@@ -23,10 +24,17 @@ struct LoadOptions {
     bool compile = true;
 };
 
-// Format from the extension: ".keras" -> zip; ".h5"/".hdf5"/".keras.h5" -> legacy HDF5.
+// Format from the extension: ".keras" -> zip; ".h5"/".hdf5"/".keras.h5" -> legacy HDF5;
+// ".json" -> TF.js layers model (model.json + shards).
 // A Sequential file gives a tfc::Sequential, a functional one a tfc::Functional (cast with
 // std::dynamic_pointer_cast to use their own methods).
 std::shared_ptr<Model> load_model(const std::string& path, const LoadOptions& options = {});
+// A TF.js layers model: `model.json` and the binary weight shards its weightsManifest names
+// (read only; load_model sends ".json" paths here). The topology is a Keras config; weights
+// are matched by name ("dense_Dense1/kernel"). TF.js's own trainingConfig is not compiled
+// (its optimizers follow TF.js's update rules); the converter's Keras training_config is.
+std::shared_ptr<Model> load_tfjs_model(const std::string& model_json_path,
+                                       const LoadOptions& options = {});
 // Writes atomically (temporary file in the same folder, then rename). Sequential and
 // functional models (subclassed models have no Keras config: use save_weights).
 void save_model(const Model& model, const std::string& path);
@@ -44,7 +52,8 @@ std::string model_to_json(const Model& model);
 // What a model file holds, without building the model (for `tfcert model info`).
 struct ModelFileInfo {
     std::string path;
-    std::string format;  // "keras-h5", "keras-h5-weights", "keras3-weights-h5", "keras-zip"
+    std::string format;  // "keras-h5", "keras-h5-weights", "keras3-weights-h5", "keras-zip",
+                         // "tfjs-layers" (file_size: model.json alone)
     std::uint64_t file_size = 0;
     std::string keras_version;  // "" when the file does not record it
     std::string backend;
