@@ -20,6 +20,18 @@ if(TFC_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Fuzzing (docs/fuzzing.md): libFuzzer needs clang. Everything is built with coverage
+# instrumentation and ASan + UBSan; the fuzz targets add -fsanitize=fuzzer when linking (fuzz/).
+if(TFC_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "TFC_FUZZ needs clang (libFuzzer); got ${CMAKE_CXX_COMPILER_ID}. "
+                        "Configure with CXX=clang++-14, or use fuzz/run which does.")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # tfc_add_module_tests(<module>): one test executable per module, built from every *_test.cpp
 # beside the module's sources.
 function(tfc_add_module_tests module)

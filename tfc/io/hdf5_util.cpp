@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "tfc/core/error.h"
 #include "tfc/io/hdf5_impl.h"
@@ -37,6 +39,106 @@ void refuse_foreign_links(const File& f) {
              "a model file must be self-contained; re-save the model with Keras");
     }
     if (r < 0) damaged(f, "the file's group structure cannot be read", "a broken link table");
+}
+
+// Reads up to n bytes at offset into dst; returns the count read (short at the end).
+using ByteReader = std::function<std::size_t(std::uint64_t offset, char* dst, std::size_t n)>;
+
+std::uint64_t decode_le(const unsigned char* p, unsigned width) {
+    std::uint64_t v = 0;
+    for (unsigned i = 0; i < width; ++i) v |= std::uint64_t{p[i]} << (8 * i);
+    return v;
+}
+
+// libhdf5 1.10.8 trusts two heap structures it reads from the file (docs/fuzzing.md):
+//   - a local heap ("HEAP", group name tables): it walks the free list without a bound, allocating
+//     a node per step, so a list that loops eats all memory; it allocates whatever data size the
+//     prefix claims;
+//   - a global heap collection ("GCOL", variable-length strings such as layer_names): it does not
+//     check that an object fits in its collection, and copies the claimed size when the string is
+//     read (a 155 GB memcpy from a 30 KB file); an empty free-space record makes it loop forever.
+// Both start with a signature, so every candidate is checked before libhdf5 opens the file. Bytes
+// that spell a signature but do not form a version-0 "HEAP" / version-1 "GCOL" header are skipped.
+// The address and length widths come from the superblock (at 0, 512, 1024, ...; widths at bytes
+// 13-14 in versions 0-1, 9-10 in versions 2-3).
+void check_heaps(const File& f, const ByteReader& read) {
+    unsigned O = 0, L = 0;
+    for (std::uint64_t at = 0; at < f.size && O == 0; at = at == 0 ? 512 : 2 * at) {
+        unsigned char sb[16];
+        if (read(at, reinterpret_cast<char*>(sb), sizeof sb) != sizeof sb) break;
+        if (std::memcmp(sb, "\x89HDF\r\n\x1a\n", 8) != 0) continue;
+        const bool v01 = sb[8] <= 1;
+        O = v01 ? sb[13] : sb[9];
+        L = v01 ? sb[14] : sb[10];
+    }
+    if (O == 0 || O > 8 || L == 0 || L > 8) return;  // libhdf5 refuses such a file itself
+    const std::uint64_t free_null = 1;  // H5HL_FREE_NULL
+    // Free blocks are disjoint and hold (next offset, size) each, so all the free lists of a
+    // well-formed file have at most this many blocks together.
+    const std::uint64_t max_steps = f.size / (2 * L) + 1;
+    std::uint64_t steps = 0;
+    auto check_heap = [&](std::uint64_t at) {
+        unsigned char prefix[8 + 2 * 8 + 8];
+        const std::size_t want = 8 + 2 * L + O;
+        if (read(at, reinterpret_cast<char*>(prefix), want) != want) return;
+        if (prefix[4] != 0 || prefix[5] != 0 || prefix[6] != 0 || prefix[7] != 0) return;  // not a prefix
+        const std::uint64_t data_size = decode_le(prefix + 8, L);
+        std::uint64_t free_block = decode_le(prefix + 8 + L, L);
+        const std::uint64_t data_addr = decode_le(prefix + 8 + 2 * L, O);
+        TFC_CHECK(data_size <= f.size, "load_model", "a group's name heap claims more data than the file holds",
+                  std::to_string(data_size) + " bytes at offset " + std::to_string(at) + " of '" + f.label + "' (" +
+                      std::to_string(f.size) + " bytes)",
+                  "a size no larger than the file", "the file is damaged or hostile; re-save the model");
+        while (free_block != free_null && free_block < data_size) {
+            TFC_CHECK(++steps <= max_steps, "load_model", "a group's name heap has a free list that loops",
+                      "the heap at offset " + std::to_string(at) + " of '" + f.label + "'",
+                      "a free list that ends", "the file is damaged or hostile; re-save the model");
+            unsigned char next[8];
+            if (read(data_addr + free_block, reinterpret_cast<char*>(next), L) != L) return;  // libhdf5 refuses it
+            free_block = decode_le(next, L);
+        }
+    };
+    auto check_collection = [&](std::uint64_t at) {
+        unsigned char hdr[8 + 8];
+        if (read(at, reinterpret_cast<char*>(hdr), 8 + L) != 8 + L) return;
+        if (hdr[4] != 1 || hdr[5] != 0 || hdr[6] != 0 || hdr[7] != 0) return;  // not a collection
+        const std::uint64_t size = decode_le(hdr + 8, L);
+        const std::uint64_t end = at + std::min(size, f.size - at);  // libhdf5 refuses reading past the file
+        const std::uint64_t obj_hdr = 8 + L;  // index (2), references (2), reserved (4), size (L)
+        const auto bad = [&](const std::string& what) {
+            fail("load_model", "a global heap object " + what,
+                 "the collection at offset " + std::to_string(at) + " of '" + f.label + "'",
+                 "objects inside their collection", "the file is damaged or hostile; re-save the model");
+        };
+        // The walk of libhdf5's loader: object 0 (free space) spans `size` bytes, header included;
+        // others a header plus the size rounded up to 8.
+        for (std::uint64_t p = at + 8 + L; p + obj_hdr <= end;) {
+            unsigned char obj[8 + 8];
+            if (read(p, reinterpret_cast<char*>(obj), obj_hdr) != obj_hdr) return;
+            const unsigned index = obj[0] | (obj[1] << 8);
+            const std::uint64_t n = decode_le(obj + 8, L);
+            if (n > end - p) bad("overruns its collection");
+            const std::uint64_t need = index == 0 ? n : obj_hdr + ((n + 7) & ~std::uint64_t{7});
+            if (need < obj_hdr) bad("has an empty free-space record");
+            if (need > end - p) bad("overruns its collection");
+            p += need;
+        }
+    };
+    constexpr std::size_t kChunk = std::size_t{1} << 20;
+    std::string buf(kChunk + 3, '\0');
+    std::size_t carry = 0;  // the last 3 bytes of the previous chunk, kept for a split signature
+    for (std::uint64_t pos = 0;;) {
+        const std::size_t got = read(pos, buf.data() + carry, kChunk);
+        const std::size_t n = carry + got;
+        for (std::size_t i = 0; i + 4 <= n; ++i) {
+            if (buf[i] == 'H' && std::memcmp(buf.data() + i, "HEAP", 4) == 0) check_heap(pos - carry + i);
+            if (buf[i] == 'G' && std::memcmp(buf.data() + i, "GCOL", 4) == 0) check_collection(pos - carry + i);
+        }
+        if (got < kChunk) break;
+        pos += got;
+        carry = std::min<std::size_t>(3, n);
+        std::memmove(buf.data(), buf.data() + n - carry, carry);
+    }
 }
 
 Handle file_access_list() {
@@ -254,6 +356,14 @@ File open_read(const std::string& path) {
     TFC_CHECK(H5Fis_hdf5(path.c_str()) > 0, "load_model", "not an HDF5 file (or truncated)",
               "'" + path + "' (" + std::to_string(size) + " bytes)", "a Keras .h5 file",
               "check that the file was saved completely with model.save(\"...h5\")");
+    std::ifstream in(path, std::ios::binary);
+    check_heaps(f, [&](std::uint64_t offset, char* dst, std::size_t n) -> std::size_t {
+        if (offset >= f.size) return 0;
+        in.clear();
+        in.seekg(static_cast<std::streamoff>(offset));
+        in.read(dst, static_cast<std::streamsize>(std::min<std::uint64_t>(n, f.size - offset)));
+        return static_cast<std::size_t>(in.gcount());
+    });
     Handle fapl = file_access_list();
     f.id = Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()));
     TFC_CHECK(f.id.valid(), "load_model", "the HDF5 file cannot be opened (damaged or truncated)",
@@ -271,6 +381,12 @@ File open_image(const std::string& bytes, const std::string& label) {
     H5Pset_fapl_core(fapl.get(), 1 << 16, false);
     TFC_CHECK(!bytes.empty() && H5Pset_file_image(fapl.get(), const_cast<char*>(bytes.data()), bytes.size()) >= 0,
               "load_model", "the weights image cannot be used", label, "an HDF5 image", "re-save the model");
+    check_heaps(f, [&](std::uint64_t offset, char* dst, std::size_t n) -> std::size_t {
+        if (offset >= bytes.size()) return 0;
+        const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(n, bytes.size() - offset));
+        std::memcpy(dst, bytes.data() + offset, k);
+        return k;
+    });
     f.id = Handle(H5Fopen(label.c_str(), H5F_ACC_RDONLY, fapl.get()));
     TFC_CHECK(f.id.valid(), "load_model", "the weights file is not valid HDF5 (damaged or truncated)",
               "'" + label + "'", "a Keras weights file", "re-save the model; the file is damaged");

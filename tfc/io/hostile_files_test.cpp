@@ -147,6 +147,104 @@ TEST(HostileFiles, ZipBombIsRefused) {
     EXPECT_NE(e.find("zip bomb"), std::string::npos) << e;
 }
 
+// Found by fuzzing (docs/fuzzing.md): inputs that crashed or hung a loader before the fix.
+
+TEST(HostileFilesFuzzFound, RequiredSizeKeyMissing) {
+    // A Conv2D without kernel_size read element 0 of an empty vector.
+    for (const char* cls : {"Conv1D", "Conv2D", "DepthwiseConv2D", "SeparableConv2D"}) {
+        const std::string json = std::string(R"({"class_name": "Sequential", "config": {"layers": [
+            {"class_name": ")") + cls + R"(", "config": {"name": "c", "filters": 2,
+             "batch_input_shape": [null, 8, 8, 3]}}]}})";
+        const std::string e = error_of([&] { model_from_json(json); });
+        EXPECT_NE(e.find("config key 'kernel_size' is missing"), std::string::npos) << cls << ": " << e;
+    }
+}
+
+TEST(HostileFilesFuzzFound, WeightsBeyondTheBudgetAreRefusedBeforeAllocating) {
+    // 121 bytes of JSON asked for a 10^5 x 10^5 kernel (40 GB); absurd dimensions must not
+    // overflow the count either.
+    for (const char* dims : {"[null, 100000]", "[null, 1099511627776]"}) {
+        const std::string json = std::string(R"({"class_name": "Sequential", "config": {"layers": [
+            {"class_name": "Dense", "config": {"units": 100000, "batch_input_shape": )") + dims +
+                                 "}}]}}";
+        const std::string e = error_of([&] { model_from_json(json); });
+        EXPECT_NE(e.find("the model's weights are too large"), std::string::npos) << dims << ": " << e;
+        EXPECT_NE(e.find("dense"), std::string::npos) << e;
+    }
+}
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::uint64_t get_le64(const std::string& b, std::size_t at) {
+    std::uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
+    return v;
+}
+
+void put_le64(std::string& b, std::size_t at, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+
+// The first local heap of a file tfc saved: "HEAP", version 0, 3 reserved bytes, data size,
+// free-list head, data address (8-byte lengths and addresses, h5py's defaults).
+std::size_t first_local_heap(const std::string& b) {
+    const std::size_t at = b.find("HEAP");
+    EXPECT_NE(at, std::string::npos);
+    EXPECT_GE(get_le64(b, at + 8), 32u);
+    return at;
+}
+
+TEST(HostileFilesFuzzFound, LocalHeapFreeListThatLoops) {
+    // libhdf5 1.10.8 walks this list forever, allocating on every step (2 GB in seconds).
+    const std::string dir = scratch("heap_loop");
+    std::string b = file_bytes(saved_model(dir));
+    const std::size_t at = first_local_heap(b);
+    const std::uint64_t data = get_le64(b, at + 24);
+    put_le64(b, at + 16, 16);    // the free list starts at offset 16 of the heap's data ...
+    put_le64(b, data + 16, 16);  // ... whose block names itself as the next one
+    put_le64(b, data + 24, 16);
+    std::ofstream(dir + "/loop.h5", std::ios::binary) << b;
+    const std::string e = error_of([&] { load_model(dir + "/loop.h5"); });
+    EXPECT_NE(e.find("free list that loops"), std::string::npos) << e;
+    Sequential m({Input({3}), Dense(4, {.name = "dense"}), Dense(2, {.name = "dense_1"})});
+    EXPECT_NE(error_of([&] { load_weights(m, dir + "/loop.h5"); }).find("free list that loops"),
+              std::string::npos);
+}
+
+TEST(HostileFilesFuzzFound, LocalHeapLargerThanTheFile) {
+    // libhdf5 allocates the size a heap claims before reading it.
+    const std::string dir = scratch("heap_size");
+    std::string b = file_bytes(saved_model(dir));
+    put_le64(b, first_local_heap(b) + 8, std::uint64_t{1} << 40);
+    std::ofstream(dir + "/big.h5", std::ios::binary) << b;
+    const std::string e = error_of([&] { load_model(dir + "/big.h5"); });
+    EXPECT_NE(e.find("claims more data than the file holds"), std::string::npos) << e;
+}
+
+TEST(HostileFilesFuzzFound, GlobalHeapObjectLargerThanItsCollection) {
+    // libhdf5 copied the claimed size when reading layer_names: a 155 GB memcpy from a 30 KB file.
+    // Collection: "GCOL", version 1, 3 reserved, size (8); then objects: index (2), references
+    // (2), reserved (4), size (8), data.
+    const std::string dir = scratch("gcol");
+    std::string b = file_bytes(saved_model(dir));
+    const std::size_t at = b.find("GCOL");
+    ASSERT_NE(at, std::string::npos);
+    ASSERT_NE(b[at + 16], 0);  // the first object is a real one (index 1), not free space
+    put_le64(b, at + 24, (std::uint64_t{0x24} << 32) | get_le64(b, at + 24));
+    std::ofstream(dir + "/gcol.h5", std::ios::binary) << b;
+    const std::string e = error_of([&] { load_model(dir + "/gcol.h5"); });
+    EXPECT_NE(e.find("global heap object overruns its collection"), std::string::npos) << e;
+    // An empty free-space record (index 0, size 0) made libhdf5's loader loop forever.
+    put_le64(b, at + 16, 0);
+    put_le64(b, at + 24, 0);
+    std::ofstream(dir + "/gcol0.h5", std::ios::binary) << b;
+    EXPECT_NE(error_of([&] { load_model(dir + "/gcol0.h5"); }).find("empty free-space record"),
+              std::string::npos);
+}
+
 TEST(HostileFiles, NotAModelFile) {
     const std::string dir = scratch("garbage");
     std::ofstream(dir + "/x.h5") << "this is not hdf5";

@@ -286,10 +286,13 @@ std::optional<std::int64_t> int_of(const json& v) {
 std::vector<std::int64_t> LayerConfig::get_ints(const std::string& key, std::size_t n,
                                                 std::int64_t lo, std::int64_t hi,
                                                 const std::vector<std::int64_t>& fallback) const {
-    if (!has(key)) return fallback;
-    const json& v = node_.value[key];
     const std::string expected = n == 1 ? "an integer or a list of 1 integer"
                                         : "an integer or a list of " + std::to_string(n) + " integers";
+    if (!has(key)) {
+        if (fallback.size() != n) fail_key(key, "is missing", "no value", expected);  // required
+        return fallback;
+    }
+    const json& v = node_.value[key];
     std::vector<std::int64_t> out;
     if (auto one = int_of(v)) {
         out.assign(n, *one);

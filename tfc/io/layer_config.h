@@ -54,7 +54,8 @@ public:
     void check_dtype() const;
 
     // A size tuple: one int (repeated `n` times) or a list of `n` ints (Keras writes tuples as
-    // lists, e.g. kernel_size [3] or [3, 3]); each value in [lo, hi]. Absent: `fallback`.
+    // lists, e.g. kernel_size [3] or [3, 3]); each value in [lo, hi]. Absent: `fallback`, or
+    // an error naming the key when `fallback` is empty (a required key).
     std::vector<std::int64_t> get_ints(const std::string& key, std::size_t n, std::int64_t lo,
                                        std::int64_t hi,
                                        const std::vector<std::int64_t>& fallback) const;

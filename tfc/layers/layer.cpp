@@ -17,6 +17,17 @@ std::string unique_layer_name(const std::string& base) {
     return n == 0 ? base : base + "_" + std::to_string(n);
 }
 
+namespace {
+thread_local WeightBudget* t_weight_budget = nullptr;
+}  // namespace
+
+WeightBudget::WeightBudget(std::int64_t max_values, std::string where)
+    : max_values_(max_values), remaining_(max_values), where_(std::move(where)), outer_(t_weight_budget) {
+    t_weight_budget = this;
+}
+
+WeightBudget::~WeightBudget() { t_weight_budget = outer_; }
+
 Layer::Layer(std::string name) : name_(std::move(name)) {}
 Layer::~Layer() = default;
 Layer::Layer(Layer&&) noexcept = default;
@@ -126,6 +137,27 @@ void Layer::set_trainable(bool on) {
 
 Tensor Layer::add_weight(const std::string& name, const Shape& shape, const Initializer& init,
                          bool trainable) {
+    // Every live budget is charged (a nested model's weights count for the outer model too).
+    for (WeightBudget* budget = t_weight_budget; budget != nullptr; budget = budget->outer_) {
+        // Counted without overflow: any dimension may be huge in a hostile config.
+        std::int64_t n = 1;
+        bool over = false;
+        for (auto d : shape) {
+            if (d > 0 && n > budget->remaining_ / d) over = true;
+            if (!over) n *= d < 0 ? 0 : d;
+        }
+        TFC_CHECK(!over && n <= budget->remaining_, budget->where_,
+                  "the model's weights are too large",
+                  "weight '" + name_ + "/" + name + "' of shape " + shape_str(shape) + " after " +
+                      std::to_string(budget->max_values_ - budget->remaining_) + " values",
+                  "at most " + std::to_string(budget->max_values_) + " weight values in total",
+                  "the model file is damaged or hostile, or the model is larger than tfc loads");
+    }
+    for (WeightBudget* budget = t_weight_budget; budget != nullptr; budget = budget->outer_) {
+        std::int64_t n = 1;
+        for (auto d : shape) n *= d < 0 ? 0 : d;  // fits: checked above
+        budget->remaining_ -= n;
+    }
     Tensor t = init(shape, DType::float32);
     t.set_requires_grad(trainable && trainable_);
     weights_.push_back(Weight{name, t, trainable});

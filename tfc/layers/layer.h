@@ -15,6 +15,25 @@ namespace tfc {
 
 class Initializer;
 
+// Bounds the weight values that layers may create on the calling thread while it lives, so a
+// model file cannot ask for terabytes of weights (the model loaders hold one while building).
+// Layer::add_weight throws tfc::Error, before allocating, once the total would pass the limit.
+// Budgets nest; the innermost one counts.
+class WeightBudget {
+public:
+    WeightBudget(std::int64_t max_values, std::string where);
+    ~WeightBudget();
+    WeightBudget(const WeightBudget&) = delete;
+    WeightBudget& operator=(const WeightBudget&) = delete;
+
+private:
+    friend class Layer;
+    std::int64_t max_values_;
+    std::int64_t remaining_;
+    std::string where_;
+    WeightBudget* outer_;
+};
+
 // A weight: a tensor that optimizers update in place. Trainable weights have requires_grad set,
 // so every GradientTape watches them.
 struct Weight {

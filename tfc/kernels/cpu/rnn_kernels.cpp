@@ -27,7 +27,12 @@ inline float exp_clamped(float x) {
     const float kLog2e = 1.44269504088896341f;
     const float kLn2Hi = 0.693145751953125f;  // ln 2 split so that k * kLn2Hi is exact
     const float kLn2Lo = 1.42860682030941723212e-6f;
+#if defined(__clang__) && !__has_builtin(__builtin_roundevenf)
+    // clang < 15 lacks the builtin; nearbyint rounds half to even in the default rounding mode.
+    const float kf = std::nearbyint(x * kLog2e);
+#else
     const float kf = __builtin_roundevenf(x * kLog2e);
+#endif
     const float r = (x - kf * kLn2Hi) - kf * kLn2Lo;
     float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
