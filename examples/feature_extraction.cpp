@@ -3,6 +3,7 @@
 // vectors with it, and train a Dense classifier on those vectors.
 //   feature_extraction [PRETRAIN_SAMPLES] [TARGET_SAMPLES]
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -35,7 +36,16 @@ int main(int argc, char** argv) {
     const std::int64_t n_pre = argc > 1 ? std::atoll(argv[1]) : 6000;
     const std::int64_t n_target = argc > 2 ? std::atoll(argv[2]) : 1000;
     set_random_seed(7);
-    const std::string mnist = "/work/shared/datasets/mnist-10k/";
+    // The mnist-10k folder: $TFC_SHARED_DIR/datasets/mnist-10k (the repository's sibling
+    // `shared` folder by default, as for the tests).
+    const char* shared = std::getenv("TFC_SHARED_DIR");
+    const std::string mnist = std::string(shared != nullptr ? shared : "../shared") + "/datasets/mnist-10k/";
+    if (!std::filesystem::is_directory(mnist)) {
+        std::cerr << "[feature_extraction] no MNIST folder. Got '" << mnist
+                  << "', expected the shared datasets' mnist-10k. Fix: set TFC_SHARED_DIR to the folder "
+                     "holding datasets/.\n";
+        return 2;
+    }
 
     KerasTensor in = Input({28, 28, 1});
     KerasTensor x = apply_layer(Conv2D(8, {3, 3}, {.activation = "relu"}), in);

@@ -5,6 +5,7 @@
 //   transfer_learning [PRETRAIN_SAMPLES] [TARGET_SAMPLES]
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -52,7 +53,16 @@ int main(int argc, char** argv) {
     const std::int64_t n_pre = argc > 1 ? std::atoll(argv[1]) : 12000;
     const std::int64_t n_target = argc > 2 ? std::atoll(argv[2]) : 500;
     set_random_seed(42);
-    const std::string mnist = "/work/shared/datasets/mnist-10k/";
+    // The mnist-10k folder: $TFC_SHARED_DIR/datasets/mnist-10k (the repository's sibling
+    // `shared` folder by default, as for the tests).
+    const char* shared = std::getenv("TFC_SHARED_DIR");
+    const std::string mnist = std::string(shared != nullptr ? shared : "../shared") + "/datasets/mnist-10k/";
+    if (!std::filesystem::is_directory(mnist)) {
+        std::cerr << "[transfer_learning] no MNIST folder. Got '" << mnist
+                  << "', expected the shared datasets' mnist-10k. Fix: set TFC_SHARED_DIR to the folder "
+                     "holding datasets/.\n";
+        return 2;
+    }
 
     // 1. Pretrain on Fashion-MNIST.
     auto fashion = datasets::fashion_mnist::load_data();

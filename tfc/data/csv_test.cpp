@@ -41,7 +41,7 @@ void expect_error(Fn fn, const std::vector<std::string>& pieces) {
     }
 }
 
-// Counts and missing values from /work/shared/datasets/README.md (penguins section).
+// Counts and missing values from ../shared/datasets/README.md (penguins section).
 TEST(ReadCsv, PenguinsMatchesItsReadme) {
     TFC_SKIP_WITHOUT_SHARED();
     Table t = read_csv(penguins_path());
@@ -95,7 +95,7 @@ TEST(ReadCsv, SelectColumnsAndDeclaredDefaults) {
                  {"non-numeric", "'species'", "line 2", "'Adelie'"});
 }
 
-// Row and class counts from /work/shared/datasets/README.md (spam-ham: 1,209 test rows, 364
+// Row and class counts from ../shared/datasets/README.md (spam-ham: 1,209 test rows, 364
 // spam). The texts contain quoted commas, quotes and long fields.
 TEST(ReadCsv, TextCsvWithQuotedFields) {
     TFC_SKIP_WITHOUT_SHARED();

@@ -43,12 +43,12 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, 'out', 'keras_models')
 FIXTURES = os.path.join(HERE, '..', '..', 'tests', 'golden', 'keras_models')
-MODELS = '/work/shared/keras-models'
+MODELS = os.path.join(HERE, "..", "..", "..", "shared", "keras-models")
 
 # case name -> (model file, config source, per-sample input shape[, options])
 # options: 'vocab' = integer ids in [0, vocab) (inputs that feed an Embedding; some rows start
 # with zeros); 'batch'; 'oracle' = 'numpy' where TF.js cannot serve (causal Conv1D, see
-# /work/shared/docs/oracles.md section 4), otherwise TF.js cross-checked by numpy.
+# ../shared/docs/oracles.md section 4), otherwise TF.js cross-checked by numpy.
 # Multi-input models: the shape is a list of per-sample shapes, one per model input in the order
 # of the config's `input_layers`; 'vocab' and 'pads' are then lists with one entry per input.
 # 'pads' (ids only) replaces the default leading-zero rule: per row, (leading zeros, trailing
