@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <set>
 
 #include "tfc/core/error.h"
 #include "tfc/io/hdf5_impl.h"
@@ -22,19 +23,51 @@ constexpr std::size_t kMaxChunks = 100000;
          "the file is damaged, truncated or not written by Keras; re-save the model");
 }
 
-herr_t check_link(hid_t, const char* name, const H5L_info_t* info, void* op_data) {
+// The walk over every link of the file. H5Lvisit is not used: libhdf5 1.10.8 only remembers
+// groups whose header counts several links, so a group entry that names an ancestor of
+// reference count 1 made it recurse until the stack overflowed. Here every group is entered at
+// most once (by header address) and nesting is bounded.
+constexpr int kMaxGroupDepth = 64;
+
+struct LinkWalk {
+    std::set<haddr_t> groups;  // groups already entered
+    std::string prefix;        // path of the group being listed
+    std::string bad;           // the first link that is not a hard link
+    int depth = 0;
+};
+
+herr_t check_link(hid_t group, const char* name, const H5L_info_t* info, void* op_data) {
+    auto* walk = static_cast<LinkWalk*>(op_data);
     if (info->type != H5L_TYPE_HARD) {
-        *static_cast<std::string*>(op_data) = name;
+        walk->bad = walk->prefix + name;
         return 1;  // stop: refused link type
     }
-    return 0;
+    H5O_info_t oinfo;
+    if (H5Oget_info_by_name(group, name, &oinfo, H5P_DEFAULT) < 0) return -1;
+    if (oinfo.type != H5O_TYPE_GROUP || !walk->groups.insert(oinfo.addr).second) return 0;
+    if (walk->depth >= kMaxGroupDepth) return 2;  // stop: nested too deeply
+    const hid_t sub = H5Gopen2(group, name, H5P_DEFAULT);
+    if (sub < 0) return -1;
+    const std::string outer = walk->prefix;
+    walk->prefix += std::string(name) + "/";
+    ++walk->depth;
+    const herr_t r = H5Literate(sub, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, check_link, walk);
+    --walk->depth;
+    walk->prefix = outer;
+    H5Gclose(sub);
+    return r;
 }
 
 void refuse_foreign_links(const File& f) {
-    std::string bad;
-    const herr_t r = H5Lvisit(f.id.get(), H5_INDEX_NAME, H5_ITER_NATIVE, check_link, &bad);
+    LinkWalk walk;
+    H5O_info_t root;
+    if (H5Oget_info(f.id.get(), &root) >= 0) walk.groups.insert(root.addr);
+    const herr_t r = H5Literate(f.id.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, check_link, &walk);
+    TFC_CHECK(r != 2, "load_model", "groups are nested too deeply",
+              "more than " + std::to_string(kMaxGroupDepth) + " levels in '" + f.label + "'",
+              "a Keras file (a few levels)", "the file is damaged or hostile; re-save the model");
     if (r > 0) {
-        fail("load_model", "the file contains an external or soft link '" + bad + "'",
+        fail("load_model", "the file contains an external or soft link '" + walk.bad + "'",
              "a link to another file or path in '" + f.label + "'", "only hard links",
              "a model file must be self-contained; re-save the model with Keras");
     }

@@ -245,6 +245,39 @@ TEST(HostileFilesFuzzFound, GlobalHeapObjectLargerThanItsCollection) {
               std::string::npos);
 }
 
+TEST(HostileFilesFuzzFound, GroupThatContainsItsAncestor) {
+    // A group entry naming an ancestor whose header counts one link: H5Lvisit recursed until the
+    // stack overflowed. The walk now enters each group once, so the file loads.
+    const std::string dir = scratch("group_cycle");
+    const std::string path = saved_model(dir);
+    haddr_t addr = 0;
+    {
+        hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+        ASSERT_GE(H5Lcreate_hard(f, "/model_weights", f, "/model_weights/dense/loop", H5P_DEFAULT, H5P_DEFAULT), 0);
+        H5O_info_t info;
+        ASSERT_GE(H5Oget_info_by_name(f, "/model_weights", &info, H5P_DEFAULT), 0);
+        ASSERT_EQ(info.rc, 2u);
+        addr = info.addr;
+        H5Fclose(f);
+    }
+    // Version-1 object header: version, reserved, message count (2), reference count (4), ...
+    std::string b = file_bytes(path);
+    ASSERT_EQ(b[addr], 1);
+    b[addr + 4] = 1;
+    std::ofstream(dir + "/cycle.h5", std::ios::binary) << b;
+    EXPECT_EQ(error_of([&] { load_model(dir + "/cycle.h5"); }), "");
+}
+
+TEST(HostileFilesFuzzFound, GroupsNestedTooDeeply) {
+    const std::string dir = scratch("deep_groups");
+    const std::string path = saved_model(dir);
+    hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    std::string p = "/extra";
+    for (int i = 0; i < 70; ++i, p += "/g") H5Gclose(H5Gcreate2(f, p.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    H5Fclose(f);
+    EXPECT_NE(error_of([&] { load_model(path); }).find("groups are nested too deeply"), std::string::npos);
+}
+
 TEST(HostileFiles, NotAModelFile) {
     const std::string dir = scratch("garbage");
     std::ofstream(dir + "/x.h5") << "this is not hdf5";

@@ -18,7 +18,7 @@ class Initializer;
 // Bounds the weight values that layers may create on the calling thread while it lives, so a
 // model file cannot ask for terabytes of weights (the model loaders hold one while building).
 // Layer::add_weight throws tfc::Error, before allocating, once the total would pass the limit.
-// Budgets nest; the innermost one counts.
+// Budgets nest; a weight counts against every live one.
 class WeightBudget {
 public:
     WeightBudget(std::int64_t max_values, std::string where);
