@@ -2,7 +2,7 @@
 // generation wrote them, so that training resumes where it stopped.
 //   legacy .h5 `optimizer_weights` (names in its `weight_names` attribute):
 //     Keras <= 2.3 ("iterations:0" first): Adam iterations, m x N, v x N, vhat x N (vhat is a
-//       (1,) placeholder without amsgrad); SGD iterations, momentum x N; RMSprop and Adagrad
+//       (1,)-shaped unused arrays without amsgrad); SGD iterations, momentum x N; RMSprop and Adagrad
 //       only their accumulators (no step count);
 //     tf.keras optimizer_v2, TF 2.0-2.10 ("<Opt>/iter:0" first): iter, then slot-major;
 //     Keras 2.11-2.15 ("iteration:0" first): iteration, then Adam's m, v per variable
@@ -40,7 +40,7 @@ std::vector<Var> trainable_vars(const Model& model) {
     return out;
 }
 
-// One saved array: a slot of variable `var`, or a placeholder to skip (var = -1).
+// One saved array: a slot of variable `var`, or an unused array to skip (var = -1).
 struct Entry {
     std::string slot;
     int var = -1;
