@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tfc/io/hdf5_impl.h"
+#include "tfc/io/hdf5_reader.h"
 #include "tfc/io/model_io.h"
 
 namespace tfc::io {
@@ -19,23 +20,23 @@ inline constexpr const char* kKeras3Version = "3.14.0";
 void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
 
 // legacy_h5.cpp: `group` is /model_weights (full model) or / (weights-only file).
-void load_legacy_weights(const h5::File& f, hid_t group, Model& model);
+void load_legacy_weights(const h5::Reader& f, h5::Node group, Model& model);
 void write_legacy_weights(hid_t group, const Model& model);
-std::shared_ptr<Model> read_legacy_model(const h5::File& f, const LoadOptions& options);
+std::shared_ptr<Model> read_legacy_model(const h5::Reader& f, const LoadOptions& options);
 void write_legacy_model(const Model& model, const std::string& path);
 
 // keras3_weights.cpp: the `layers/<snake_case_class>[_k]/vars/<i>` layout.
-bool is_keras3_weights(const h5::File& f);
-void load_keras3_weights(const h5::File& f, Model& model);
+bool is_keras3_weights(const h5::Reader& f);
+void load_keras3_weights(const h5::Reader& f, Model& model);
 // with_optimizer: also `optimizer/vars` (what .keras files hold).
 void write_keras3_weights(const Model& model, const std::string& path, bool with_optimizer = false);
 
 // optimizer_state.cpp: the optimizer's step count and slots (legacy `optimizer_weights`, Keras 3
 // `optimizer/vars`). Reading needs a compiled model and skips, with a warning, a state that
 // does not fit it.
-void read_legacy_optimizer_weights(const h5::File& f, Model& model);
+void read_legacy_optimizer_weights(const h5::Reader& f, Model& model);
 void write_legacy_optimizer_weights(hid_t root, const Model& model);
-void read_keras3_optimizer_vars(const h5::File& f, Model& model);
+void read_keras3_optimizer_vars(const h5::Reader& f, Model& model);
 void write_keras3_optimizer_vars(hid_t root, const Model& model);
 
 // keras_zip.cpp

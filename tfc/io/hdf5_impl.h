@@ -1,7 +1,6 @@
-// Internal to tfc/io: a small, defensive layer over the HDF5 C API. Every open checks that each
-// path component is a hard link (no external or soft links); datasets are checked for external
-// storage, virtual layout, unknown filters, rank, and a byte size no larger than the file before
-// anything is allocated; attributes are bounded. HDF5's own error printing is silenced.
+// Internal to tfc/io: the writing side of HDF5, a thin layer over the libhdf5 C API with the
+// settings h5py uses. Files are only read through hdf5_reader.h, never through libhdf5 (a model
+// file is untrusted input; see docs/fuzzing.md).
 #pragma once
 
 #include <hdf5.h>
@@ -56,28 +55,10 @@ struct File {
     std::string label;       // for messages: the path, or "model.weights.h5 in X.keras"
 };
 
-// Opens for reading; refuses non-HDF5 / truncated files and any external or soft link.
-File open_read(const std::string& path);
-// Opens an in-memory image (a zip entry) read-only.
-File open_image(const std::string& bytes, const std::string& label);
 // Creates (truncates) a file for writing with the library defaults h5py uses.
 File create(const std::string& path);
 // Closes and flushes; throws on failure.
 void close(File& f);
-
-bool exists(const File& f, hid_t parent, const std::string& path);  // hard links only
-Handle open_group(const File& f, hid_t parent, const std::string& path);
-bool has_attr(hid_t obj, const std::string& name);
-// A scalar (or 1-element) string attribute, fixed or variable length.
-std::optional<std::string> read_string_attr(const File& f, hid_t obj, const std::string& name);
-// A string-array attribute joined over Keras's chunks name, name0, name1, ...; an empty
-// numeric array (what Keras writes for no names) gives {}; absent gives nullopt.
-std::optional<std::vector<std::string>> read_string_list_attr(const File& f, hid_t obj,
-                                                              const std::string& name);
-// Reads a float dataset as float32 after all the checks above.
-Tensor read_dataset(const File& f, hid_t parent, const std::string& path);
-// Shape of a dataset without reading it.
-Shape dataset_shape(const File& f, hid_t parent, const std::string& path);
 
 Handle create_group(hid_t parent, const std::string& name);
 // Groups along `path` ("a/b/c" creates a, a/b) and returns the last one.
@@ -88,8 +69,6 @@ void write_string_attr(hid_t obj, const std::string& name, const std::string& va
 void write_string_list_attr(hid_t obj, const std::string& name,
                             const std::vector<std::string>& values);
 void write_dataset(hid_t parent, const std::string& name, const Tensor& value);
-// A scalar step count (optimizer iterations): integer or float data, >= 0.
-std::int64_t read_int_scalar(const File& f, hid_t parent, const std::string& path);
 void write_int_scalar(hid_t parent, const std::string& name, std::int64_t value);
 
 }  // namespace tfc::io::h5

@@ -58,23 +58,23 @@ void var_groups(const Layer& layer, const std::string& prefix,
     }
 }
 
-std::string layers_root(const h5::File& f) {
-    if (h5::exists(f, f.id.get(), "layers")) return "layers";
-    if (h5::exists(f, f.id.get(), "_layer_checkpoint_dependencies")) return "_layer_checkpoint_dependencies";
+std::string layers_root(const h5::Reader& f) {
+    if (h5::exists(f, f.root(), "layers")) return "layers";
+    if (h5::exists(f, f.root(), "_layer_checkpoint_dependencies")) return "_layer_checkpoint_dependencies";
     return "";
 }
 
 }  // namespace
 
-bool is_keras3_weights(const h5::File& f) {
-    return !h5::has_attr(f.id.get(), "layer_names") && !layers_root(f).empty();
+bool is_keras3_weights(const h5::Reader& f) {
+    return !h5::has_attr(f, f.root(), "layer_names") && !layers_root(f).empty();
 }
 
 namespace {
 
 // Reads the weights of `model`'s layers under `root` ("layers", or "<...>/layers" for a nested
 // model); every array is checked before any layer is changed (the caller assigns `out`).
-void read_layers(const h5::File& f, const std::string& root, const Model& model,
+void read_layers(const h5::Reader& f, const std::string& root, const Model& model,
                  std::vector<std::pair<LayerPtr, std::vector<Tensor>>>& out) {
     const auto layers = model.layers();
     const auto keys = layer_keys(model);
@@ -92,26 +92,26 @@ void read_layers(const h5::File& f, const std::string& root, const Model& model,
         for (const auto& [sub, count] : groups) {
             if (count == 0) continue;
             const std::string vars = root + "/" + keys[i] + "/" + sub;
-            TFC_CHECK(h5::exists(f, f.id.get(), vars), "load_weights",
+            TFC_CHECK(h5::exists(f, f.root(), vars), "load_weights",
                       "the file has no weights for layer '" + layers[i]->name() + "'",
-                      "no group '" + vars + "' in '" + f.label + "'", "'" + vars + "/0', ...",
+                      "no group '" + vars + "' in '" + f.label() + "'", "'" + vars + "/0', ...",
                       "load weights saved from the same architecture");
-            h5::Handle g = h5::open_group(f, f.id.get(), vars);
-            TFC_CHECK(!h5::exists(f, g.get(), std::to_string(count)), "load_weights",
+            const h5::Node g = h5::open_group(f, f.root(), vars);
+            TFC_CHECK(!h5::exists(f, g, std::to_string(count)), "load_weights",
                       "layer '" + layers[i]->name() + "' has more weights in the file than in the model",
                       "'" + vars + "/" + std::to_string(count) + "' exists",
                       std::to_string(count) + " weights in '" + vars + "'",
                       "load weights saved from the same architecture");
             for (std::size_t j = 0; j < count; ++j, ++k) {
                 const std::string name = std::to_string(j);
-                const Shape shape = h5::dataset_shape(f, g.get(), name);
+                const Shape shape = h5::dataset_shape(f, g, name);
                 TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
                           "weight '" + vars + "/" + name + "' does not fit layer '" +
                               layers[i]->name() + "'",
                           shape_str(shape) + " in the file",
                           shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
                           "load weights saved from the same architecture");
-                values.push_back(h5::read_dataset(f, g.get(), name));
+                values.push_back(h5::read_dataset(f, g, name));
             }
         }
         TFC_ASSERT(k == ws.size());
@@ -148,9 +148,9 @@ void write_layers(hid_t parent, const Model& model) {
 
 }  // namespace
 
-void load_keras3_weights(const h5::File& f, Model& model) {
+void load_keras3_weights(const h5::Reader& f, Model& model) {
     const std::string root = layers_root(f);
-    TFC_CHECK(!root.empty(), "load_weights", "the file has no 'layers' group", "'" + f.label + "'",
+    TFC_CHECK(!root.empty(), "load_weights", "the file has no 'layers' group", "'" + f.label() + "'",
               "Keras 3 weights (layers/<name>/vars/<i>)", "save with Keras 3's model.save_weights");
     TFC_CHECK(model.built(), "load_weights", "the model is not built, so its weights do not exist",
               model.name(), "a model with a known input shape",

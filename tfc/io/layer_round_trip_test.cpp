@@ -212,11 +212,10 @@ TEST(LayerConfigVariants, Keras3NestedWeightsLiveUnderTheCell) {
     fill_weights(m);
     const std::string path = scratch("k3paths") + "/m.weights.h5";
     save_weights(m, path);
-    io::h5::Quiet quiet;
-    const io::h5::File f = io::h5::open_read(path);
+    const io::h5::Reader f = io::h5::Reader::open(path);
     for (const char* p : {"layers/bidirectional/forward_layer/cell/vars/0",
                           "layers/bidirectional/backward_layer/cell/vars/2", "layers/dense/vars/1"}) {
-        EXPECT_TRUE(io::h5::exists(f, f.id.get(), p)) << p;
+        EXPECT_TRUE(io::h5::exists(f, f.root(), p)) << p;
     }
 }
 

@@ -26,10 +26,10 @@ std::string names_of(const std::vector<std::string>& v) {
 
 }  // namespace
 
-void load_legacy_weights(const h5::File& f, hid_t group, Model& model) {
+void load_legacy_weights(const h5::Reader& f, h5::Node group, Model& model) {
     const auto layer_names = h5::read_string_list_attr(f, group, "layer_names");
     TFC_CHECK(layer_names.has_value(), "load_weights", "the file has no 'layer_names' attribute",
-              "'" + f.label + "'", "a Keras .h5 model or weights file",
+              "'" + f.label() + "'", "a Keras .h5 model or weights file",
               "save the weights with Keras's model.save_weights(\"w.h5\") or model.save(\"m.h5\")");
     TFC_CHECK(model.built(), "load_weights", "the model is not built, so its weights do not exist",
               model.name(), "a model with a known input shape",
@@ -37,19 +37,19 @@ void load_legacy_weights(const h5::File& f, hid_t group, Model& model) {
     // Keras's load_weights: keep the file's layers that have weights and pair them by order.
     struct FileLayer {
         std::string name;
-        h5::Handle group;
+        h5::Node group;
         std::vector<std::string> weight_names;
     };
     std::vector<FileLayer> file_layers;
     std::vector<std::string> file_names;
     for (const auto& name : *layer_names) {
-        h5::Handle g = h5::open_group(f, group, name);
-        auto wn = h5::read_string_list_attr(f, g.get(), "weight_names");
+        const h5::Node g = h5::open_group(f, group, name);
+        auto wn = h5::read_string_list_attr(f, g, "weight_names");
         TFC_CHECK(wn.has_value(), "load_weights", "layer group '" + name + "' has no weight_names",
-                  "'" + f.label + "'", "a Keras weights group", "the file is damaged; re-save it");
+                  "'" + f.label() + "'", "a Keras weights group", "the file is damaged; re-save it");
         if (wn->empty()) continue;
         file_names.push_back(name);
-        file_layers.push_back({name, std::move(g), std::move(*wn)});
+        file_layers.push_back({name, g, std::move(*wn)});
     }
     const auto targets = layers_with_weights(model);
     std::vector<std::string> model_names;
@@ -68,13 +68,13 @@ void load_legacy_weights(const h5::File& f, hid_t group, Model& model) {
                   std::to_string(fl.weight_names.size()) + " in file layer '" + fl.name + "'",
                   std::to_string(ws.size()), "load weights saved from the same architecture");
         for (std::size_t k = 0; k < ws.size(); ++k) {
-            const Shape shape = h5::dataset_shape(f, fl.group.get(), fl.weight_names[k]);
+            const Shape shape = h5::dataset_shape(f, fl.group, fl.weight_names[k]);
             TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
                       "weight '" + fl.weight_names[k] + "' does not fit layer '" +
                           targets[i]->name() + "'",
                       shape_str(shape) + " in the file", shape_str(ws[k]->value.shape()) +
                       " for " + ws[k]->name, "load weights saved from the same architecture");
-            values[i].push_back(h5::read_dataset(f, fl.group.get(), fl.weight_names[k]));
+            values[i].push_back(h5::read_dataset(f, fl.group, fl.weight_names[k]));
         }
     }
     for (std::size_t i = 0; i < targets.size(); ++i) targets[i]->set_weights(values[i]);
@@ -115,21 +115,20 @@ void write_legacy_weights(hid_t group, const Model& model) {
     h5::write_string_list_attr(top.get(), "weight_names", {});
 }
 
-std::shared_ptr<Model> read_legacy_model(const h5::File& f, const LoadOptions& options) {
-    const hid_t root = f.id.get();
+std::shared_ptr<Model> read_legacy_model(const h5::Reader& f, const LoadOptions& options) {
+    const h5::Node root = f.root();
     const auto config = h5::read_string_attr(f, root, "model_config");
     if (!config) {
-        TFC_CHECK(!h5::has_attr(root, "layer_names"), "load_model",
-                  "this is a weights-only file (no model_config)", "'" + f.label + "'",
+        TFC_CHECK(!h5::has_attr(f, root, "layer_names"), "load_model",
+                  "this is a weights-only file (no model_config)", "'" + f.label() + "'",
                   "a full model saved with model.save(\"m.h5\")",
                   "build the architecture (e.g. tfc::model_from_json on its model.to_json()) and "
                   "call tfc::load_weights(model, path)");
-        fail("load_model", "the file has no model_config attribute", "'" + f.label + "'",
+        fail("load_model", "the file has no model_config attribute", "'" + f.label() + "'",
              "a Keras .h5 model file", "save the model with Keras's model.save(\"m.h5\")");
     }
     auto model = model_from_config(*config);
-    h5::Handle weights = h5::open_group(f, root, "model_weights");
-    load_legacy_weights(f, weights.get(), *model);
+    load_legacy_weights(f, h5::open_group(f, root, "model_weights"), *model);
     if (options.compile) {
         if (auto tc = h5::read_string_attr(f, root, "training_config")) {
             compile_from_config(*model, *tc, false);

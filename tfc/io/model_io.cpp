@@ -44,8 +44,7 @@ std::shared_ptr<Model> load_keras_zip(const std::string& path, const LoadOptions
     io::check_no_code_layers(z.config);
     auto model = io::model_from_config(z.config);
     compile_keras3(*model, z.config, options);
-    io::h5::Quiet quiet;
-    const io::h5::File f = io::h5::open_image(z.weights, "model.weights.h5 in " + path);
+    const io::h5::Reader f = io::h5::Reader::from_image(z.weights, "model.weights.h5 in " + path);
     io::load_keras3_weights(f, *model);
     io::read_keras3_optimizer_vars(f, *model);
     return model;
@@ -84,9 +83,7 @@ std::shared_ptr<Model> load_model(const std::string& path, const LoadOptions& op
     const Kind kind = kind_of(path, "load_model");
     if (kind == Kind::keras_zip) return load_keras_zip(path, options);
     if (kind == Kind::tfjs) return load_tfjs_model(path, options);
-    io::h5::Quiet quiet;
-    const io::h5::File f = io::h5::open_read(path);
-    return io::read_legacy_model(f, options);
+    return io::read_legacy_model(io::h5::Reader::open(path), options);
 }
 
 void save_model(const Model& model, const std::string& path) {
@@ -101,16 +98,14 @@ void save_model(const Model& model, const std::string& path) {
 }
 
 void load_weights(Model& model, const std::string& path) {
-    io::h5::Quiet quiet;
-    const io::h5::File f = io::h5::open_read(path);
+    const io::h5::Reader f = io::h5::Reader::open(path);
     if (io::is_keras3_weights(f)) {
         io::load_keras3_weights(f, model);
         return;
     }
-    const hid_t root = f.id.get();
-    if (!io::h5::has_attr(root, "layer_names") && io::h5::exists(f, root, "model_weights")) {
-        io::h5::Handle g = io::h5::open_group(f, root, "model_weights");  // a full-model file
-        io::load_legacy_weights(f, g.get(), model);
+    const io::h5::Node root = f.root();
+    if (!io::h5::has_attr(f, root, "layer_names") && io::h5::exists(f, root, "model_weights")) {
+        io::load_legacy_weights(f, io::h5::open_group(f, root, "model_weights"), model);  // a full-model file
         return;
     }
     io::load_legacy_weights(f, root, model);
@@ -194,15 +189,14 @@ ModelFileInfo inspect_model_file(const std::string& path) {
                                    cfg["compile_config"].is_object();
         return info;
     }
-    io::h5::Quiet quiet;
-    const io::h5::File f = io::h5::open_read(path);
-    const hid_t root = f.id.get();
+    const io::h5::Reader f = io::h5::Reader::open(path);
+    const io::h5::Node root = f.root();
     info.keras_version = io::h5::read_string_attr(f, root, "keras_version").value_or("");
     info.backend = io::h5::read_string_attr(f, root, "backend").value_or("");
     if (auto cfg = io::h5::read_string_attr(f, root, "model_config")) {
         info.format = "keras-h5";
         describe_config(*cfg, info);
-        info.has_training_config = io::h5::has_attr(root, "training_config");
+        info.has_training_config = io::h5::has_attr(f, root, "training_config");
     } else if (io::is_keras3_weights(f)) {
         info.format = "keras3-weights-h5";
     } else {

@@ -88,13 +88,13 @@ void warn_skipped(const std::string& label, const std::string& why) {
 }
 
 // Checks every array against the layout, then restores; nothing is changed on a mismatch.
-void restore(const h5::File& f, hid_t group, const std::vector<std::string>& paths, std::size_t first_slot,
+void restore(const h5::Reader& f, h5::Node group, const std::vector<std::string>& paths, std::size_t first_slot,
              const std::string& iterations_path, Model& model, Generation gen) {
     Optimizer& opt = model.optimizer();
     const auto vars = trainable_vars(model);
     const auto entries = layout(opt, vars.size(), gen);
     if (paths.size() != first_slot + entries.size()) {
-        warn_skipped(f.label, std::to_string(paths.size()) + " arrays for " + opt.class_name() + " over " +
+        warn_skipped(f.label(), std::to_string(paths.size()) + " arrays for " + opt.class_name() + " over " +
                                   std::to_string(vars.size()) + " variables, expected " +
                                   std::to_string(first_slot + entries.size()));
         return;
@@ -104,7 +104,7 @@ void restore(const h5::File& f, hid_t group, const std::vector<std::string>& pat
         const Shape s = h5::dataset_shape(f, group, paths[first_slot + i]);
         const Shape& want = vars[static_cast<std::size_t>(entries[i].var)].value.shape();
         if (s != want) {
-            warn_skipped(f.label, "'" + paths[first_slot + i] + "' is " + shape_str(s) + ", the " +
+            warn_skipped(f.label(), "'" + paths[first_slot + i] + "' is " + shape_str(s) + ", the " +
                                       entries[i].slot + " of " + vars[static_cast<std::size_t>(entries[i].var)].name +
                                       " is " + shape_str(want));
             return;
@@ -142,26 +142,26 @@ std::vector<std::pair<std::string, Tensor>> current_arrays(const Model& model, b
 
 }  // namespace
 
-void read_legacy_optimizer_weights(const h5::File& f, Model& model) {
-    const hid_t root = f.id.get();
+void read_legacy_optimizer_weights(const h5::Reader& f, Model& model) {
+    const h5::Node root = f.root();
     if (!model.compiled() || !h5::exists(f, root, "optimizer_weights")) return;
-    h5::Handle g = h5::open_group(f, root, "optimizer_weights");
-    const auto names = h5::read_string_list_attr(f, g.get(), "weight_names");
+    const h5::Node g = h5::open_group(f, root, "optimizer_weights");
+    const auto names = h5::read_string_list_attr(f, g, "weight_names");
     if (!names || names->empty()) return;
     std::string first = names->front();
     if (ends_with(first, ":0")) first.resize(first.size() - 2);  // Theano-era files have no ":0"
     const std::string& path = names->front();
     if (ends_with(first, "/iter")) {
-        restore(f, g.get(), *names, 1, path, model, Generation::optimizer_v2);
+        restore(f, g, *names, 1, path, model, Generation::optimizer_v2);
     } else if (first == "iteration" || ends_with(first, "/iteration")) {
-        restore(f, g.get(), *names, 1, path, model, Generation::current);
+        restore(f, g, *names, 1, path, model, Generation::current);
     } else if (ends_with(first, "iterations")) {
-        restore(f, g.get(), *names, 1, path, model, Generation::keras_old);
+        restore(f, g, *names, 1, path, model, Generation::keras_old);
     } else if (first.find("/Variable") != std::string::npos) {
         // Keras <= 2.3 RMSprop / Adagrad kept only their accumulators (no step count).
-        restore(f, g.get(), *names, 0, "", model, Generation::keras_old);
+        restore(f, g, *names, 0, "", model, Generation::keras_old);
     } else {
-        warn_skipped(f.label, "unknown layout starting with '" + path + "'");
+        warn_skipped(f.label(), "unknown layout starting with '" + path + "'");
     }
 }
 
@@ -180,16 +180,16 @@ void write_legacy_optimizer_weights(hid_t root, const Model& model) {
     h5::write_string_list_attr(g.get(), "weight_names", names);
 }
 
-void read_keras3_optimizer_vars(const h5::File& f, Model& model) {
-    const hid_t root = f.id.get();
+void read_keras3_optimizer_vars(const h5::Reader& f, Model& model) {
+    const h5::Node root = f.root();
     if (!model.compiled() || !h5::exists(f, root, "optimizer/vars")) return;
-    h5::Handle g = h5::open_group(f, root, "optimizer/vars");
+    const h5::Node g = h5::open_group(f, root, "optimizer/vars");
     std::vector<std::string> paths;
-    for (std::size_t i = 0; i < (1u << 20) && h5::exists(f, g.get(), std::to_string(i)); ++i) {
+    for (std::size_t i = 0; i < (1u << 20) && h5::exists(f, g, std::to_string(i)); ++i) {
         paths.push_back(std::to_string(i));
     }
     if (paths.size() < 2) return;  // no step taken yet, or only the counters
-    restore(f, g.get(), paths, 2, "0", model, Generation::current);
+    restore(f, g, paths, 2, "0", model, Generation::current);
 }
 
 void write_keras3_optimizer_vars(hid_t root, const Model& model) {
