@@ -311,10 +311,14 @@ Dataset open_dataset(Reader::Impl& f, std::uint64_t parent, const std::string& p
     }
     if (!has_type || !has_space || !has_layout) f.damaged("weight '" + path + "' is not a dataset", "'" + path + "'");
     if (d.space.dims.size() > kMaxRank) f.damaged("weight '" + path + "' has an invalid shape", "rank " + std::to_string(d.space.dims.size()));
+    // Stored data is no larger than the file; deflate expands at most 1032:1 (zlib's limit).
+    const bool deflated = std::find(d.filters.begin(), d.filters.end(), 1u) != d.filters.end();
     const std::uint64_t bytes = d.space.elements * d.type.size;
-    TFC_CHECK(bytes <= f.size, "load_model", "weight '" + path + "' claims more data than the file holds",
+    const std::uint64_t limit = deflated ? f.size * 1032 : f.size;
+    TFC_CHECK(bytes <= limit, "load_model", "weight '" + path + "' claims more data than the file holds",
               std::to_string(bytes) + " bytes declared, file '" + f.label + "' has " + std::to_string(f.size),
-              "a size no larger than the file", "the file is damaged or hostile");
+              deflated ? "at most 1032 times the file (deflate's limit)" : "a size no larger than the file",
+              "the file is damaged or hostile");
     return d;
 }
 
@@ -353,12 +357,14 @@ struct ChunkWalk {
             } else if (d.filters[k] == 2) {
                 unshuffle(data, d.type.size);
             } else {
-                std::string plain(static_cast<std::size_t>(chunk_bytes), '\0');
-                uLongf n = static_cast<uLongf>(chunk_bytes);
+                // Room for the chunk and the checksums of filters applied before deflate.
+                std::string plain(static_cast<std::size_t>(chunk_bytes + 4 * d.filters.size()), '\0');
+                auto n = static_cast<uLongf>(plain.size());
                 if (uncompress(reinterpret_cast<Bytef*>(plain.data()), &n, reinterpret_cast<const Bytef*>(data.data()),
-                               static_cast<uLong>(data.size())) != Z_OK || n != chunk_bytes) {
+                               static_cast<uLong>(data.size())) != Z_OK) {
                     f.damaged("weight '" + path + "' has a chunk that does not decompress", std::to_string(stored) + " bytes");
                 }
+                plain.resize(n);
                 data = std::move(plain);
             }
         }
