@@ -54,14 +54,16 @@ struct Reader::Impl {
     std::map<std::uint64_t, std::vector<Message>> headers;
     std::map<std::uint64_t, std::vector<Link>> groups;
     // Global heap collections (IV.E): object index -> (address of the data, size).
-    std::map<std::uint64_t, std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>>> collections;
+    std::map<std::uint64_t, std::map<std::uint32_t, std::pair<std::uint64_t, std::uint64_t>>>
+        collections;
 
     Impl() = default;
     Impl(const Impl&) = delete;
     Impl& operator=(const Impl&) = delete;
     ~Impl();
 
-    // "[load_model] <problem>. Got <got> in '<label>', expected a well-formed Keras file. Fix: ...".
+    // "[load_model] <problem>. Got <got> in '<label>', expected a well-formed Keras file. Fix:
+    // ...".
     [[noreturn]] void damaged(const std::string& problem, const std::string& got) const;
     // `n` bytes at relative address `addr`, after checking that they lie inside the file.
     std::string fetch(std::uint64_t addr, std::uint64_t n, const std::string& what) const;
@@ -99,6 +101,7 @@ private:
 std::uint64_t decode_le(const unsigned char* p, unsigned width);
 std::vector<std::string> split_path(const std::string& path);
 // The object at `path` under `parent` (hard links only); nullopt when a component is missing.
-std::optional<std::uint64_t> resolve(Reader::Impl& f, std::uint64_t parent, const std::string& path);
+std::optional<std::uint64_t> resolve(Reader::Impl& f, std::uint64_t parent,
+                                     const std::string& path);
 
 }  // namespace tfc::io::h5

@@ -2,6 +2,8 @@
 // Keras files (and of files libhdf5 writes with chunking, filters, other float types and byte
 // orders) reads the same through both; formats the reader does not handle are refused by name;
 // damaged files end in tfc::Error, including the inputs on which libhdf5 itself crashes.
+#include "tfc/io/hdf5_reader.h"
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 
@@ -10,9 +12,8 @@
 #include <map>
 #include <random>
 
-#include "tfc/io/hdf5_reader.h"
-#include "tfc/io/io_test_util.h"
 #include "tfc/io/formats_impl.h"
+#include "tfc/io/io_test_util.h"
 #include "tfc/io/model_io.h"
 #include "tfc/layers/layers.h"
 
@@ -52,7 +53,9 @@ std::string oracle_attr(hid_t obj, const char* name) {
             H5Tset_strpad(mem, H5Tget_strpad(t));
             std::vector<char> buf(n * w);
             H5Aread(a, mem, buf.data());
-            for (std::size_t i = 0; i < n; ++i) out += "str:" + std::string(buf.data() + i * w, strnlen(buf.data() + i * w, w)) + "|";
+            for (std::size_t i = 0; i < n; ++i)
+                out +=
+                    "str:" + std::string(buf.data() + i * w, strnlen(buf.data() + i * w, w)) + "|";
         }
         H5Tclose(mem);
     } else {
@@ -78,7 +81,8 @@ herr_t oracle_member(hid_t group, const char* name, const H5L_info_t*, void* dat
     const hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
     for (hsize_t i = 0; i < info.num_attrs; ++i) {
         char aname[1024];
-        H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, aname, sizeof aname, H5P_DEFAULT);
+        H5Aget_name_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, aname, sizeof aname,
+                           H5P_DEFAULT);
         w[path + "@" + aname] = oracle_attr(obj, aname);
     }
     if (info.type == H5O_TYPE_GROUP) {
@@ -99,7 +103,8 @@ herr_t oracle_member(hid_t group, const char* name, const H5L_info_t*, void* dat
         } else if (n > 0) {
             H5Dread(obj, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
         }
-        w[path] = (H5Tget_class(t) == H5T_FLOAT ? "float " : "int ") + shape + ":" + describe_numbers(v);
+        w[path] =
+            (H5Tget_class(t) == H5T_FLOAT ? "float " : "int ") + shape + ":" + describe_numbers(v);
         H5Tclose(t);
         H5Sclose(s);
     }
@@ -135,7 +140,8 @@ void reader_attrs(const h5::Reader& r, h5::Node obj, const std::string& prefix, 
         std::string d;
         try {
             const auto v = h5::read_string_list_attr(r, obj, a);
-            if (!v) ADD_FAILURE() << "attribute '" << a << "' of '" << prefix << "' not found by name";
+            if (!v)
+                ADD_FAILURE() << "attribute '" << a << "' of '" << prefix << "' not found by name";
             for (const auto& s : v.value_or(std::vector<std::string>{})) d += "str:" + s + "|";
         } catch (const Error&) {  // a number
         }
@@ -181,7 +187,9 @@ std::size_t compare_with_oracle(const std::string& p, const std::string* image =
             std::vector<double> v(t.data<float>(), t.data<float>() + t.size());
             EXPECT_EQ("float " + shape + ":" + describe_numbers(v), value) << p << " " << key;
         } else {
-            EXPECT_EQ("int :" + describe_numbers({static_cast<double>(h5::read_int_scalar(r, g, leaf))}), value)
+            EXPECT_EQ(
+                "int :" + describe_numbers({static_cast<double>(h5::read_int_scalar(r, g, leaf))}),
+                value)
                 << p << " " << key;
         }
     }
@@ -208,14 +216,16 @@ TEST(Hdf5Reader, EveryRealKerasFileReadsAsLibhdf5ReadsIt) {
     EXPECT_GE(files, 22u);
 }
 
-
 // Writes one dataset with libhdf5: file type `ftype`, values given as doubles.
 void write_array(hid_t parent, const char* name, hid_t ftype, const std::vector<hsize_t>& dims,
                  const std::vector<double>& values, hid_t dcpl = H5P_DEFAULT) {
-    const hid_t s = dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
+    const hid_t s = dims.empty()
+                        ? H5Screate(H5S_SCALAR)
+                        : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
     const hid_t d = H5Dcreate2(parent, name, ftype, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
     ASSERT_GE(d, 0) << name;
-    ASSERT_GE(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0) << name;
+    ASSERT_GE(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0)
+        << name;
     H5Dclose(d);
     H5Sclose(s);
 }
@@ -258,7 +268,8 @@ TEST(Hdf5Reader, LayoutsFiltersFloatTypesAndByteOrdersReadAsLibhdf5ReadsThem) {
     write_array(f, "chunk_deflate_rank3", H5T_IEEE_F64LE, {5, 7, 9}, ramp(315, 0.5), deflate);
     const hid_t plain = chunked({16}, false, false, false);
     write_array(f, "chunk_plain", H5T_IEEE_F32LE, {100}, ramp(100, 1.0), plain);
-    const hid_t big = chunked({64, 64}, true, true, false);  // many chunks: a B-tree with inner nodes
+    const hid_t big =
+        chunked({64, 64}, true, true, false);  // many chunks: a B-tree with inner nodes
     write_array(f, "chunk_many", H5T_IEEE_F32LE, {1100, 130}, ramp(1100 * 130, 2.0), big);
     write_array(f, "steps_i32be", H5T_STD_I32BE, {}, {123456});
     write_array(f, "steps_u8", H5T_STD_U8LE, {}, {200});
@@ -273,8 +284,14 @@ TEST(Hdf5Reader, LayoutsFiltersFloatTypesAndByteOrdersReadAsLibhdf5ReadsThem) {
     EXPECT_EQ(h5::read_int_scalar(r, r.root(), "steps_u8"), 200);
     EXPECT_EQ(h5::read_int_scalar(r, r.root(), "steps_f64"), 77);
     EXPECT_EQ(h5::dataset_shape(r, r.root(), "chunk_many"), (Shape{1100, 130}));
-    EXPECT_NE(error_of([&] { h5::read_dataset(r, r.root(), "steps_u8"); }).find("not a floating-point array"), std::string::npos);
-    EXPECT_NE(error_of([&] { h5::read_dataset(r, r.root(), "missing"); }).find("weight 'missing' is missing"), std::string::npos);
+    EXPECT_NE(error_of([&] {
+                  h5::read_dataset(r, r.root(), "steps_u8");
+              }).find("not a floating-point array"),
+              std::string::npos);
+    EXPECT_NE(error_of([&] {
+                  h5::read_dataset(r, r.root(), "missing");
+              }).find("weight 'missing' is missing"),
+              std::string::npos);
 }
 
 TEST(Hdf5Reader, FormatsOutsideWhatKerasWritesAreRefusedByName) {
@@ -291,7 +308,8 @@ TEST(Hdf5Reader, FormatsOutsideWhatKerasWritesAreRefusedByName) {
         EXPECT_NE(e.find("Fix:"), std::string::npos) << e;
     }
     {  // an unknown filter (scale-offset) and a compound type
-        const hid_t f = H5Fcreate((dir + "/odd.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+        const hid_t f =
+            H5Fcreate((dir + "/odd.h5").c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         const hid_t dcpl = chunked({4}, false, false, false);
         H5Pset_scaleoffset(dcpl, H5Z_SO_FLOAT_DSCALE, 2);
         write_array(f, "scaled", H5T_IEEE_F32LE, {8}, ramp(8, 1.0), dcpl);
@@ -306,8 +324,13 @@ TEST(Hdf5Reader, FormatsOutsideWhatKerasWritesAreRefusedByName) {
         H5Tclose(cmp);
         H5Fclose(f);
         const h5::Reader r = h5::Reader::open(dir + "/odd.h5");
-        EXPECT_NE(error_of([&] { h5::read_dataset(r, r.root(), "scaled"); }).find("unsupported compression filter"), std::string::npos);
-        EXPECT_NE(error_of([&] { h5::read_dataset(r, r.root(), "compound"); }).find("datatype class 6"), std::string::npos);
+        EXPECT_NE(error_of([&] {
+                      h5::read_dataset(r, r.root(), "scaled");
+                  }).find("unsupported compression filter"),
+                  std::string::npos);
+        EXPECT_NE(
+            error_of([&] { h5::read_dataset(r, r.root(), "compound"); }).find("datatype class 6"),
+            std::string::npos);
     }
 }
 
@@ -362,7 +385,8 @@ TEST(Hdf5Reader, EveryTruncationAndRandomByteDamageEndsInSuccessOrError) {
         std::string b = good;
         const int flips = 1 + static_cast<int>(rng() % 4);
         for (int k = 0; k < flips; ++k) {
-            const std::size_t at = (i % 2 ? rng() % std::min<std::size_t>(4096, b.size()) : rng() % b.size());
+            const std::size_t at =
+                (i % 2 ? rng() % std::min<std::size_t>(4096, b.size()) : rng() % b.size());
             b[at] = static_cast<char>(rng() % 3 == 0 ? 0xFF : rng() & 0xFF);
         }
         std::ofstream(bad, std::ios::binary | std::ios::trunc) << b;

@@ -33,8 +33,10 @@ struct Dataspace {
     std::uint64_t elements = 1;
 };
 
-[[noreturn]] void unsupported(const Reader::Impl& f, const std::string& what, const std::string& got) {
-    fail("load_model", "the file uses " + what + ", which tfc does not read", got + " in '" + f.label + "'",
+[[noreturn]] void unsupported(const Reader::Impl& f, const std::string& what,
+                              const std::string& got) {
+    fail("load_model", "the file uses " + what + ", which tfc does not read",
+         got + " in '" + f.label + "'",
          "what h5py writes for Keras (numbers, strings, plain or chunked arrays)",
          "re-save the model with Keras (model.save) using h5py's default settings");
 }
@@ -52,20 +54,26 @@ Datatype parse_datatype(const Reader::Impl& f, Cursor& c, int depth) {
         case 0: {  // fixed-point: bit offset (2), precision (2)
             t.is_signed = (bits & 0x08) != 0;
             const std::uint64_t offset = c.u(2), precision = c.u(2);
-            if ((t.size != 1 && t.size != 2 && t.size != 4 && t.size != 8) || offset != 0 || precision != 8 * t.size) {
-                unsupported(f, "an unusual integer type", std::to_string(t.size) + " bytes, " + std::to_string(precision) + " bits");
+            if ((t.size != 1 && t.size != 2 && t.size != 4 && t.size != 8) || offset != 0 ||
+                precision != 8 * t.size) {
+                unsupported(
+                    f, "an unusual integer type",
+                    std::to_string(t.size) + " bytes, " + std::to_string(precision) + " bits");
             }
             return t;
         }
-        case 1: {  // IEEE floating point: offset, precision, exponent/mantissa location and size, bias
+        case 1: {  // IEEE floating point: offset, precision, exponent/mantissa location and size,
+                   // bias
             t.cls = Datatype::Class::floating;
-            const std::uint64_t offset = c.u(2), precision = c.u(2), eloc = c.u(1), esize = c.u(1), mloc = c.u(1),
-                                msize = c.u(1), bias = c.u(4);
-            const bool ieee = offset == 0 && precision == 8 * t.size && mloc == 0 && (bits & 0x40) == 0 &&
-                              ((t.size == 2 && eloc == 10 && esize == 5 && msize == 10 && bias == 15) ||
-                               (t.size == 4 && eloc == 23 && esize == 8 && msize == 23 && bias == 127) ||
-                               (t.size == 8 && eloc == 52 && esize == 11 && msize == 52 && bias == 1023));
-            if (!ieee) unsupported(f, "a non-IEEE floating-point type", std::to_string(t.size) + " bytes");
+            const std::uint64_t offset = c.u(2), precision = c.u(2), eloc = c.u(1), esize = c.u(1),
+                                mloc = c.u(1), msize = c.u(1), bias = c.u(4);
+            const bool ieee =
+                offset == 0 && precision == 8 * t.size && mloc == 0 && (bits & 0x40) == 0 &&
+                ((t.size == 2 && eloc == 10 && esize == 5 && msize == 10 && bias == 15) ||
+                 (t.size == 4 && eloc == 23 && esize == 8 && msize == 23 && bias == 127) ||
+                 (t.size == 8 && eloc == 52 && esize == 11 && msize == 52 && bias == 1023));
+            if (!ieee)
+                unsupported(f, "a non-IEEE floating-point type", std::to_string(t.size) + " bytes");
             return t;
         }
         case 3:  // fixed-length string
@@ -76,16 +84,22 @@ Datatype parse_datatype(const Reader::Impl& f, Cursor& c, int depth) {
             if ((bits & 0x0F) != 1) unsupported(f, "variable-length sequences", "a vlen datatype");
             t.cls = Datatype::Class::vlen_string;
             const Datatype base = parse_datatype(f, c, depth + 1);
-            if (base.size != 1) f.damaged("a variable-length string has characters of several bytes", std::to_string(base.size));
-            if (t.size != 4 + f.offset_size + 4) f.damaged("a variable-length string type has a wrong size", std::to_string(t.size));
+            if (base.size != 1)
+                f.damaged("a variable-length string has characters of several bytes",
+                          std::to_string(base.size));
+            if (t.size != 4 + f.offset_size + 4)
+                f.damaged("a variable-length string type has a wrong size", std::to_string(t.size));
             return t;
         }
-        default: unsupported(f, "HDF5 datatype class " + std::to_string(cls), "class " + std::to_string(cls));
+        default:
+            unsupported(f, "HDF5 datatype class " + std::to_string(cls),
+                        "class " + std::to_string(cls));
     }
 }
 
 // IV.A.2.b
-Dataspace parse_dataspace(const Reader::Impl& f, const std::string& bytes, const std::string& owner) {
+Dataspace parse_dataspace(const Reader::Impl& f, const std::string& bytes,
+                          const std::string& owner) {
     Cursor c(f, bytes, "a dataspace message");
     const std::uint64_t version = c.u(1), rank = c.u(1), flags = c.u(1);
     bool null = false;
@@ -96,14 +110,15 @@ Dataspace parse_dataspace(const Reader::Impl& f, const std::string& bytes, const
     } else {
         f.damaged("a dataspace has an unknown version", std::to_string(version));
     }
-    if (rank > 32 || (flags & 2)) f.damaged("a dataspace is invalid", "rank " + std::to_string(rank));
+    if (rank > 32 || (flags & 2))
+        f.damaged("a dataspace is invalid", "rank " + std::to_string(rank));
     Dataspace s;
     for (std::uint64_t i = 0; i < rank; ++i) {
         const std::uint64_t d = c.length();
         if (d > kMaxElements || (d > 0 && s.elements > kMaxElements / d)) {
             fail("load_model", owner + " claims an impossible size",
-                 "a dimension of " + std::to_string(d) + " in '" + f.label + "'", "at most 2^36 elements",
-                 "the file is damaged or hostile");
+                 "a dimension of " + std::to_string(d) + " in '" + f.label + "'",
+                 "at most 2^36 elements", "the file is damaged or hostile");
         }
         s.dims.push_back(d);
         s.elements *= d;
@@ -121,26 +136,30 @@ struct Attribute {
 std::uint64_t pad8(std::uint64_t n) { return (n + 7) & ~std::uint64_t{7}; }
 
 // IV.A.2.m: versions 1 (fields padded to 8 bytes), 2 and 3.
-std::optional<Attribute> find_attribute(Reader::Impl& f, std::uint64_t obj, const std::string& wanted,
+std::optional<Attribute> find_attribute(Reader::Impl& f, std::uint64_t obj,
+                                        const std::string& wanted,
                                         std::vector<std::string>* names = nullptr) {
     for (const auto& m : f.header(obj)) {
         if (m.type == kAttributeInfo) {
             Cursor c(f, m.data, "an attribute info message");
             c.skip(1);
             if (c.u(1) & 1) c.skip(2);
-            if (c.address() != kUndefinedAddress) unsupported(f, "dense attribute storage", "an object");
+            if (c.address() != kUndefinedAddress)
+                unsupported(f, "dense attribute storage", "an object");
             continue;
         }
         if (m.type != kAttribute) continue;
         Cursor c(f, m.data, "an attribute message");
         const std::uint64_t version = c.u(1);
-        if (version < 1 || version > 3) f.damaged("an attribute has an unknown version", std::to_string(version));
+        if (version < 1 || version > 3)
+            f.damaged("an attribute has an unknown version", std::to_string(version));
         if (c.u(1) & 3) unsupported(f, "shared attribute types", "an attribute");
         const std::uint64_t name_size = c.u(2), type_size = c.u(2), space_size = c.u(2);
         if (version == 3) c.skip(1);
         const auto padded = [&](std::uint64_t n) { return version == 1 ? pad8(n) : n; };
         std::string name = c.take(padded(name_size));
-        name = name.substr(0, std::min<std::size_t>(name.find('\0'), static_cast<std::size_t>(name_size)));
+        name = name.substr(
+            0, std::min<std::size_t>(name.find('\0'), static_cast<std::size_t>(name_size)));
         if (names) {
             names->push_back(name);
             continue;
@@ -152,7 +171,9 @@ std::optional<Attribute> find_attribute(Reader::Impl& f, std::uint64_t obj, cons
         a.type = parse_datatype(f, tc, 0);
         a.space = parse_dataspace(f, c.take(padded(space_size)), "attribute '" + name + "'");
         const std::uint64_t bytes = a.space.elements * a.type.size;
-        if (bytes > c.remaining()) f.damaged("attribute '" + name + "' holds less data than its shape needs", std::to_string(c.remaining()) + " bytes");
+        if (bytes > c.remaining())
+            f.damaged("attribute '" + name + "' holds less data than its shape needs",
+                      std::to_string(c.remaining()) + " bytes");
         a.data = c.take(bytes);
         return a;
     }
@@ -184,11 +205,13 @@ double number_at(const Datatype& t, const char* p) {
         return sign * std::ldexp(1024 + m, static_cast<int>(e) - 25);
     }
     const std::uint64_t u = decode_le(b, t.size);
-    if (t.is_signed && t.size < 8 && (u >> (8 * t.size - 1))) return static_cast<double>(u) - std::ldexp(1.0, 8 * static_cast<int>(t.size));
+    if (t.is_signed && t.size < 8 && (u >> (8 * t.size - 1)))
+        return static_cast<double>(u) - std::ldexp(1.0, 8 * static_cast<int>(t.size));
     return t.is_signed ? static_cast<double>(static_cast<std::int64_t>(u)) : static_cast<double>(u);
 }
 
-std::vector<std::string> attribute_strings(Reader::Impl& f, const Attribute& a, const std::string& name) {
+std::vector<std::string> attribute_strings(Reader::Impl& f, const Attribute& a,
+                                           const std::string& name) {
     const std::uint64_t count = a.space.elements;
     std::vector<std::string> out;
     if (a.type.cls == Datatype::Class::integer || a.type.cls == Datatype::Class::floating) {
@@ -205,10 +228,14 @@ std::vector<std::string> attribute_strings(Reader::Impl& f, const Attribute& a, 
             const auto* u = reinterpret_cast<const unsigned char*>(p);
             const std::uint64_t len = decode_le(u, 4);
             total += len;
-            if (total > limit) f.damaged("attribute '" + name + "' is too large", std::to_string(total) + " bytes");
+            if (total > limit)
+                f.damaged("attribute '" + name + "' is too large",
+                          std::to_string(total) + " bytes");
             out.push_back(len == 0 ? std::string()
                                    : f.global_object(decode_le(u + 4, f.offset_size),
-                                                     static_cast<std::uint32_t>(decode_le(u + 4 + f.offset_size, 4)), len));
+                                                     static_cast<std::uint32_t>(
+                                                         decode_le(u + 4 + f.offset_size, 4)),
+                                                     len));
             out.back().resize(strnlen(out.back().c_str(), out.back().size()));
         }
     }
@@ -258,11 +285,14 @@ Layout parse_layout(const Reader::Impl& f, const std::string& bytes) {
 }
 
 // IV.A.2.l: filter ids in pipeline order (1 deflate, 2 shuffle, 3 fletcher32).
-std::vector<unsigned> parse_filters(const Reader::Impl& f, const std::string& bytes, const std::string& path) {
+std::vector<unsigned> parse_filters(const Reader::Impl& f, const std::string& bytes,
+                                    const std::string& path) {
     Cursor c(f, bytes, "a filter pipeline message");
     const std::uint64_t version = c.u(1), n = c.u(1);
-    if (version == 1) c.skip(6);
-    else if (version != 2) f.damaged("a filter pipeline has an unknown version", std::to_string(version));
+    if (version == 1)
+        c.skip(6);
+    else if (version != 2)
+        f.damaged("a filter pipeline has an unknown version", std::to_string(version));
     std::vector<unsigned> ids;
     for (std::uint64_t i = 0; i < n; ++i) {
         const auto id = static_cast<unsigned>(c.u(2));
@@ -271,7 +301,8 @@ std::vector<unsigned> parse_filters(const Reader::Impl& f, const std::string& by
         const std::uint64_t values = c.u(2);
         c.skip(version == 1 ? pad8(name_len) : name_len);
         c.skip(4 * values + (version == 1 && values % 2 ? 4 : 0));
-        TFC_CHECK(id >= 1 && id <= 3, "load_model", "weight '" + path + "' uses an unsupported compression filter",
+        TFC_CHECK(id >= 1 && id <= 3, "load_model",
+                  "weight '" + path + "' uses an unsupported compression filter",
                   "filter " + std::to_string(id), "none, deflate, shuffle or fletcher32",
                   "re-save the model without custom compression");
         ids.push_back(id);
@@ -288,7 +319,8 @@ struct Dataset {
 
 Dataset open_dataset(Reader::Impl& f, std::uint64_t parent, const std::string& path) {
     const auto addr = split_path(path).empty() ? std::nullopt : resolve(f, parent, path);
-    if (!addr) f.damaged("weight '" + path + "' is missing (or is not a plain dataset)", "'" + path + "'");
+    if (!addr)
+        f.damaged("weight '" + path + "' is missing (or is not a plain dataset)", "'" + path + "'");
     Dataset d;
     bool has_type = false, has_space = false, has_layout = false;
     for (const auto& m : f.header(*addr)) {
@@ -305,19 +337,26 @@ Dataset open_dataset(Reader::Impl& f, std::uint64_t parent, const std::string& p
         } else if (m.type == kFilterPipeline) {
             d.filters = parse_filters(f, m.data, path);
         } else if (m.type == kExternalFiles) {
-            fail("load_model", "weight '" + path + "' stores its data in an external file", "'" + f.label + "'",
-                 "data inside the file", "a model file must be self-contained; re-save it");
+            fail("load_model", "weight '" + path + "' stores its data in an external file",
+                 "'" + f.label + "'", "data inside the file",
+                 "a model file must be self-contained; re-save it");
         }
     }
-    if (!has_type || !has_space || !has_layout) f.damaged("weight '" + path + "' is not a dataset", "'" + path + "'");
-    if (d.space.dims.size() > kMaxRank) f.damaged("weight '" + path + "' has an invalid shape", "rank " + std::to_string(d.space.dims.size()));
+    if (!has_type || !has_space || !has_layout)
+        f.damaged("weight '" + path + "' is not a dataset", "'" + path + "'");
+    if (d.space.dims.size() > kMaxRank)
+        f.damaged("weight '" + path + "' has an invalid shape",
+                  "rank " + std::to_string(d.space.dims.size()));
     // Stored data is no larger than the file; deflate expands at most 1032:1 (zlib's limit).
     const bool deflated = std::find(d.filters.begin(), d.filters.end(), 1u) != d.filters.end();
     const std::uint64_t bytes = d.space.elements * d.type.size;
     const std::uint64_t limit = deflated ? f.size * 1032 : f.size;
-    TFC_CHECK(bytes <= limit, "load_model", "weight '" + path + "' claims more data than the file holds",
-              std::to_string(bytes) + " bytes declared, file '" + f.label + "' has " + std::to_string(f.size),
-              deflated ? "at most 1032 times the file (deflate's limit)" : "a size no larger than the file",
+    TFC_CHECK(bytes <= limit, "load_model",
+              "weight '" + path + "' claims more data than the file holds",
+              std::to_string(bytes) + " bytes declared, file '" + f.label + "' has " +
+                  std::to_string(f.size),
+              deflated ? "at most 1032 times the file (deflate's limit)"
+                       : "a size no larger than the file",
               "the file is damaged or hostile");
     return d;
 }
@@ -342,33 +381,42 @@ struct ChunkWalk {
     std::uint64_t chunk_bytes = 0;
     std::set<std::uint64_t> seen;
 
-    void chunk(std::uint64_t addr, std::uint64_t stored, std::uint32_t mask, const std::vector<std::uint64_t>& offset) {
+    void chunk(std::uint64_t addr, std::uint64_t stored, std::uint32_t mask,
+               const std::vector<std::uint64_t>& offset) {
         const auto& dims = d.space.dims;
         const auto& cd = d.layout.chunk;
         for (std::size_t i = 0; i < dims.size(); ++i) {
-            if (offset[i] % cd[i] != 0 || offset[i] >= dims[i]) f.damaged("weight '" + path + "' has a chunk outside the array", "offset " + std::to_string(offset[i]));
+            if (offset[i] % cd[i] != 0 || offset[i] >= dims[i])
+                f.damaged("weight '" + path + "' has a chunk outside the array",
+                          "offset " + std::to_string(offset[i]));
         }
         std::string data = f.fetch(addr, stored, "a chunk of weight '" + path + "'");
         for (std::size_t k = d.filters.size(); k-- > 0;) {
             if (mask & (1u << k)) continue;
             if (d.filters[k] == 3) {
-                if (data.size() < 4) f.damaged("weight '" + path + "' has a chunk without its checksum", "");
+                if (data.size() < 4)
+                    f.damaged("weight '" + path + "' has a chunk without its checksum", "");
                 data.resize(data.size() - 4);
             } else if (d.filters[k] == 2) {
                 unshuffle(data, d.type.size);
             } else {
                 // Room for the chunk and the checksums of filters applied before deflate.
-                std::string plain(static_cast<std::size_t>(chunk_bytes + 4 * d.filters.size()), '\0');
+                std::string plain(static_cast<std::size_t>(chunk_bytes + 4 * d.filters.size()),
+                                  '\0');
                 auto n = static_cast<uLongf>(plain.size());
-                if (uncompress(reinterpret_cast<Bytef*>(plain.data()), &n, reinterpret_cast<const Bytef*>(data.data()),
+                if (uncompress(reinterpret_cast<Bytef*>(plain.data()), &n,
+                               reinterpret_cast<const Bytef*>(data.data()),
                                static_cast<uLong>(data.size())) != Z_OK) {
-                    f.damaged("weight '" + path + "' has a chunk that does not decompress", std::to_string(stored) + " bytes");
+                    f.damaged("weight '" + path + "' has a chunk that does not decompress",
+                              std::to_string(stored) + " bytes");
                 }
                 plain.resize(n);
                 data = std::move(plain);
             }
         }
-        if (data.size() != chunk_bytes) f.damaged("weight '" + path + "' has a chunk of the wrong size", std::to_string(data.size()) + " bytes");
+        if (data.size() != chunk_bytes)
+            f.damaged("weight '" + path + "' has a chunk of the wrong size",
+                      std::to_string(data.size()) + " bytes");
         // Copy row by row (runs along the last dimension), clipping at the array's edges.
         const std::size_t rank = dims.size();
         const std::uint64_t w = d.type.size;
@@ -386,7 +434,9 @@ struct ChunkWalk {
                 src = src * cd[i] + idx[i];
                 dst = dst * dims[i] + offset[i] + idx[i];
             }
-            if (inside) std::memcpy(out.data() + dst * w, data.data() + src * w, static_cast<std::size_t>(run * w));
+            if (inside)
+                std::memcpy(out.data() + dst * w, data.data() + src * w,
+                            static_cast<std::size_t>(run * w));
             std::size_t i = rank - 1;
             while (i-- > 0) {
                 if (++idx[i] < cd[i]) break;
@@ -397,14 +447,17 @@ struct ChunkWalk {
     }
 
     void node(std::uint64_t addr, int depth) {
-        if (!seen.insert(addr).second || depth > kMaxTreeDepth) f.damaged("weight '" + path + "' has a chunk index that loops", "");
+        if (!seen.insert(addr).second || depth > kMaxTreeDepth)
+            f.damaged("weight '" + path + "' has a chunk index that loops", "");
         const unsigned O = f.offset_size;
         const std::string hdr = f.fetch(addr, 8 + 2 * O, "a chunk index node");
         const auto* p = reinterpret_cast<const unsigned char*>(hdr.data());
-        if (hdr.compare(0, 4, "TREE") != 0 || p[4] != 1) f.damaged("weight '" + path + "' has an invalid chunk index", "");
+        if (hdr.compare(0, 4, "TREE") != 0 || p[4] != 1)
+            f.damaged("weight '" + path + "' has an invalid chunk index", "");
         const unsigned level = p[5], entries = p[6] | (p[7] << 8);
         const std::uint64_t key = 8 + 8 * d.layout.chunk.size();
-        const std::string body = f.fetch(addr + 8 + 2 * O, std::uint64_t{entries} * (key + O) + key, "a chunk index node");
+        const std::string body = f.fetch(addr + 8 + 2 * O, std::uint64_t{entries} * (key + O) + key,
+                                         "a chunk index node");
         Cursor c(f, body, "a chunk index node");
         for (unsigned e = 0; e < entries; ++e) {
             const std::uint64_t stored = c.u(4);
@@ -425,24 +478,28 @@ struct ChunkWalk {
 std::string dataset_bytes(Reader::Impl& f, const Dataset& d, const std::string& path) {
     const std::uint64_t bytes = d.space.elements * d.type.size;
     if (d.layout.kind == Layout::Kind::compact) {
-        if (d.layout.compact.size() < bytes) f.damaged("weight '" + path + "' holds less data than its shape needs", "");
+        if (d.layout.compact.size() < bytes)
+            f.damaged("weight '" + path + "' holds less data than its shape needs", "");
         return d.layout.compact.substr(0, static_cast<std::size_t>(bytes));
     }
     std::string out(static_cast<std::size_t>(bytes), '\0');
     if (bytes == 0 || d.layout.addr == kUndefinedAddress) return out;
     if (d.layout.kind == Layout::Kind::contiguous) {
-        if (!d.filters.empty()) f.damaged("weight '" + path + "' has filters on contiguous data", "");
+        if (!d.filters.empty())
+            f.damaged("weight '" + path + "' has filters on contiguous data", "");
         f.fetch_into(d.layout.addr, out.data(), bytes, "the data of weight '" + path + "'");
         return out;
     }
     const auto& cd = d.layout.chunk;
     if (cd.size() != d.space.dims.size() + 1 || cd.back() != d.type.size) {
-        f.damaged("weight '" + path + "' has chunks that do not fit its shape", std::to_string(cd.size()) + " chunk dimensions");
+        f.damaged("weight '" + path + "' has chunks that do not fit its shape",
+                  std::to_string(cd.size()) + " chunk dimensions");
     }
     ChunkWalk walk{f, d, path, out};
     walk.chunk_bytes = d.type.size;
     for (std::size_t i = 0; i + 1 < cd.size(); ++i) {
-        if (cd[i] == 0 || walk.chunk_bytes * cd[i] > kMaxChunkBytes) f.damaged("weight '" + path + "' has an invalid chunk size", std::to_string(cd[i]));
+        if (cd[i] == 0 || walk.chunk_bytes * cd[i] > kMaxChunkBytes)
+            f.damaged("weight '" + path + "' has an invalid chunk size", std::to_string(cd[i]));
         walk.chunk_bytes *= cd[i];
     }
     walk.node(d.layout.addr, 0);
@@ -466,12 +523,16 @@ std::optional<std::string> read_string_attr(const Reader& f, Node obj, const std
     const auto a = find_attribute(f.impl(), obj.addr, name);
     if (!a) return std::nullopt;
     auto v = attribute_strings(f.impl(), *a, name);
-    if (v.size() != 1) f.impl().damaged("attribute '" + name + "' is not a single string", std::to_string(v.size()) + " values");
+    if (v.size() != 1)
+        f.impl().damaged("attribute '" + name + "' is not a single string",
+                         std::to_string(v.size()) + " values");
     return v[0];
 }
 
-std::optional<std::vector<std::string>> read_string_list_attr(const Reader& f, Node obj, const std::string& name) {
-    if (const auto a = find_attribute(f.impl(), obj.addr, name)) return attribute_strings(f.impl(), *a, name);
+std::optional<std::vector<std::string>> read_string_list_attr(const Reader& f, Node obj,
+                                                              const std::string& name) {
+    if (const auto a = find_attribute(f.impl(), obj.addr, name))
+        return attribute_strings(f.impl(), *a, name);
     std::vector<std::string> out;
     std::uint64_t total = 0;
     std::size_t i = 0;
@@ -481,7 +542,9 @@ std::optional<std::vector<std::string>> read_string_list_attr(const Reader& f, N
         if (!a) break;
         for (auto& s : attribute_strings(f.impl(), *a, part)) {
             total += s.size();
-            if (total > kMaxAttrBytes) f.impl().damaged("attribute '" + name + "' is too large", std::to_string(total) + " bytes");
+            if (total > kMaxAttrBytes)
+                f.impl().damaged("attribute '" + name + "' is too large",
+                                 std::to_string(total) + " bytes");
             out.push_back(std::move(s));
         }
     }
@@ -496,7 +559,8 @@ std::vector<double> read_number_attr(const Reader& f, Node obj, const std::strin
         f.impl().damaged("attribute '" + name + "' is not a number", "'" + name + "'");
     }
     std::vector<double> out;
-    for (std::uint64_t i = 0; i < a->space.elements; ++i) out.push_back(number_at(a->type, a->data.data() + i * a->type.size));
+    for (std::uint64_t i = 0; i < a->space.elements; ++i)
+        out.push_back(number_at(a->type, a->data.data() + i * a->type.size));
     return out;
 }
 
@@ -509,8 +573,9 @@ Shape dataset_shape(const Reader& f, Node parent, const std::string& path) {
 
 Tensor read_dataset(const Reader& f, Node parent, const std::string& path) {
     const Dataset d = open_dataset(f.impl(), parent.addr, path);
-    TFC_CHECK(d.type.cls == Datatype::Class::floating, "load_model", "weight '" + path + "' is not a floating-point array",
-              "'" + f.label() + "'", "float16, float32 or float64 data", "re-save the model");
+    TFC_CHECK(d.type.cls == Datatype::Class::floating, "load_model",
+              "weight '" + path + "' is not a floating-point array", "'" + f.label() + "'",
+              "float16, float32 or float64 data", "re-save the model");
     Shape shape;
     for (const auto dim : d.space.dims) shape.push_back(static_cast<std::int64_t>(dim));
     Tensor t = Tensor::empty(shape, DType::float32);
@@ -519,18 +584,21 @@ Tensor read_dataset(const Reader& f, Node parent, const std::string& path) {
     if (d.type.size == 4 && !d.type.big_endian) {
         std::memcpy(out, raw.data(), raw.size());
     } else {
-        for (std::uint64_t i = 0; i < d.space.elements; ++i) out[i] = static_cast<float>(number_at(d.type, raw.data() + i * d.type.size));
+        for (std::uint64_t i = 0; i < d.space.elements; ++i)
+            out[i] = static_cast<float>(number_at(d.type, raw.data() + i * d.type.size));
     }
     return t;
 }
 
 std::int64_t read_int_scalar(const Reader& f, Node parent, const std::string& path) {
     const Dataset d = open_dataset(f.impl(), parent.addr, path);
-    TFC_CHECK((d.type.cls == Datatype::Class::integer || d.type.cls == Datatype::Class::floating) && d.space.elements == 1,
-              "load_model", "'" + path + "' is not a single number", "'" + f.label() + "'", "a scalar step count",
-              "the file is damaged; re-save it");
+    TFC_CHECK((d.type.cls == Datatype::Class::integer || d.type.cls == Datatype::Class::floating) &&
+                  d.space.elements == 1,
+              "load_model", "'" + path + "' is not a single number", "'" + f.label() + "'",
+              "a scalar step count", "the file is damaged; re-save it");
     const double v = number_at(d.type, dataset_bytes(f.impl(), d, path).data());
-    if (!(v >= 0) || v > 1e15) f.impl().damaged("'" + path + "' cannot be read as a step count", "'" + path + "'");
+    if (!(v >= 0) || v > 1e15)
+        f.impl().damaged("'" + path + "' cannot be read as a step count", "'" + path + "'");
     return static_cast<std::int64_t>(v);
 }
 
