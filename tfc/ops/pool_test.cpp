@@ -122,7 +122,7 @@ TEST(PoolGrad, PadCropUpsample) {
     EXPECT_EQ(crop2d(zero_pad2d(ints, 2, 1, 0, 3), 2, 1, 0, 3).to_doubles(), ints.to_doubles());
 }
 
-// ---- fast (oneDNN) against reference kernels, float32 ----
+// ---- fast (vectorised max, oneDNN average) against reference kernels, float32 ----
 
 std::vector<float> random_vec(std::int64_t n, std::uint64_t seed) {
     const Tensor t = random_f64({n}, -1, 1, seed);
@@ -154,11 +154,20 @@ TEST(PoolCpuVsRef, ForwardAndBackward) {
     std::vector<Pool2DCase> cases = kPool2D;
     cases.push_back({{4, 17, 13, 19}, {3, 3}, {2, 2}, "same"});  // vectorised channel blocks
     cases.push_back({{3, 16, 16, 32}, {2, 2}, {2, 2}, "valid"});
+    cases.push_back({{32, 26, 26, 32}, {2, 2}, {2, 2}, "valid"});  // the cnn bench's pool (threads)
+    cases.push_back({{2, 9, 9, 5}, {3, 3}, {1, 1}, "same"});       // overlapping windows
+    cases.push_back({{2, 20, 34, 3}, {16, 17}, {4, 5}, "same"});   // 272 positions: 16-bit workspace
+    cases.push_back({{2, 11, 11, 12}, {2, 2}, {2, 2}, "valid"});  // tiled, last row/column unused
+    cases.push_back({{2, 7, 9, 9}, {3, 3}, {3, 3}, "same"});      // tiled with padding, 9 channels
     std::uint64_t seed = 60;
-    for (const auto& c : cases) {
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        const auto& c = cases[k];
         const kernels::PoolGeometry g = geometry(c);
         const std::int64_t ns = g.n * g.h * g.w * g.c, nd = g.n * g.oh * g.ow * g.c;
-        const std::vector<float> src = random_vec(ns, seed++), gd = random_vec(nd, seed++);
+        std::vector<float> src = random_vec(ns, seed++);
+        const std::vector<float> gd = random_vec(nd, seed++);
+        // Every other case takes values from a small set: ties go to the window's first maximum.
+        if (k % 2) for (float& v : src) v = std::round(v * 2.0f);
         std::vector<float> fast(nd), ref(nd), gfast(ns), gref(ns);
         // max, training (workspace) and inference
         std::vector<unsigned char> ws(kernels::cpu::max_pool_workspace_size(g));

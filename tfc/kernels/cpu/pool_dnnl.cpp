@@ -1,18 +1,18 @@
-// Pooling on the oneDNN 2.6 pooling primitives. A primitive is created once per (geometry,
-// algorithm, propagation) and cached; each call only binds pointers.
+// Average pooling on the oneDNN 2.6 pooling primitives. A primitive is created once per
+// (geometry, propagation) and cached; each call only binds pointers. Max pooling is in
+// max_pool.cpp.
 #include "tfc/kernels/cpu/pool_dnnl.h"
 
 #include <map>
 #include <mutex>
+#include <oneapi/dnnl/dnnl.hpp>
 #include <tuple>
 #include <unordered_map>
-
-#include <oneapi/dnnl/dnnl.hpp>
 
 namespace tfc::kernels::cpu {
 namespace {
 
-enum class Kind : int { max_inference, max_training, max_backward, avg_forward, avg_backward };
+enum class Kind : int { avg_forward, avg_backward };
 
 using Key = std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
                        std::int64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t,
@@ -20,7 +20,7 @@ using Key = std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64
 
 struct Entry {
     dnnl::primitive prim;
-    dnnl::memory::desc src_md, dst_md, ws_md;
+    dnnl::memory::desc src_md, dst_md;
 };
 
 struct Context {
@@ -36,8 +36,21 @@ Context& ctx() {
 }
 
 Key key_of(Kind kind, const PoolGeometry& g) {
-    return Key{static_cast<int>(kind), g.n, g.h, g.w, g.c, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw,
-               g.pad_top, g.pad_left, g.pad_bottom, g.pad_right};
+    return Key{static_cast<int>(kind),
+               g.n,
+               g.h,
+               g.w,
+               g.c,
+               g.oh,
+               g.ow,
+               g.kh,
+               g.kw,
+               g.sh,
+               g.sw,
+               g.pad_top,
+               g.pad_left,
+               g.pad_bottom,
+               g.pad_right};
 }
 
 dnnl::memory::desc nhwc(std::int64_t n, std::int64_t c, std::int64_t h, std::int64_t w) {
@@ -59,25 +72,18 @@ Entry& get(Kind kind, const PoolGeometry& g) {
     const Key key = key_of(kind, g);
     auto it = c.cache.find(key);
     if (it != c.cache.end()) return it->second;
-    const bool is_max = kind == Kind::max_inference || kind == Kind::max_training ||
-                        kind == Kind::max_backward;
-    const auto alg = is_max ? dnnl::algorithm::pooling_max
-                            : dnnl::algorithm::pooling_avg_exclude_padding;
+    const auto alg = dnnl::algorithm::pooling_avg_exclude_padding;
     Entry e;
     e.src_md = nhwc(g.n, g.c, g.h, g.w);
     e.dst_md = nhwc(g.n, g.c, g.oh, g.ow);
-    if (kind == Kind::max_inference || kind == Kind::avg_forward) {
-        e.prim = dnnl::pooling_forward(forward_pd(g, alg, dnnl::prop_kind::forward_inference, c.engine));
+    if (kind == Kind::avg_forward) {
+        e.prim =
+            dnnl::pooling_forward(forward_pd(g, alg, dnnl::prop_kind::forward_inference, c.engine));
     } else {
         auto fwd = forward_pd(g, alg, dnnl::prop_kind::forward_training, c.engine);
-        e.ws_md = fwd.workspace_desc();
-        if (kind == Kind::max_training) {
-            e.prim = dnnl::pooling_forward(fwd);
-        } else {
-            dnnl::pooling_backward::desc d(alg, e.src_md, e.dst_md, {g.sh, g.sw}, {g.kh, g.kw},
-                                           {g.pad_top, g.pad_left}, {g.pad_bottom, g.pad_right});
-            e.prim = dnnl::pooling_backward(dnnl::pooling_backward::primitive_desc(d, c.engine, fwd));
-        }
+        dnnl::pooling_backward::desc d(alg, e.src_md, e.dst_md, {g.sh, g.sw}, {g.kh, g.kw},
+                                       {g.pad_top, g.pad_left}, {g.pad_bottom, g.pad_right});
+        e.prim = dnnl::pooling_backward(dnnl::pooling_backward::primitive_desc(d, c.engine, fwd));
     }
     return c.cache.emplace(key, std::move(e)).first->second;
 }
@@ -93,37 +99,6 @@ bool empty(const PoolGeometry& g) {
 }
 
 }  // namespace
-
-std::size_t max_pool_workspace_size(const PoolGeometry& g) {
-    if (empty(g)) return 0;
-    return get(Kind::max_training, g).ws_md.get_size();
-}
-
-void max_pool_forward(const PoolGeometry& g, const float* src, float* dst, void* workspace) {
-    if (empty(g)) return;
-    Entry& e = get(workspace ? Kind::max_training : Kind::max_inference, g);
-    const dnnl::engine& eng = ctx().engine;
-    std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_SRC, dnnl::memory(e.src_md, eng, const_cast<float*>(src))},
-        {DNNL_ARG_DST, dnnl::memory(e.dst_md, eng, dst)}};
-    if (workspace) args.emplace(DNNL_ARG_WORKSPACE, dnnl::memory(e.ws_md, eng, workspace));
-    run(e, args);
-}
-
-void max_pool_backward(const PoolGeometry& g, const float* grad_dst, const void* workspace,
-                       float* grad_src) {
-    if (empty(g)) {
-        for (std::int64_t i = 0; i < g.n * g.h * g.w * g.c; ++i) grad_src[i] = 0.0f;
-        return;
-    }
-    Entry& e = get(Kind::max_backward, g);
-    const dnnl::engine& eng = ctx().engine;
-    std::unordered_map<int, dnnl::memory> args{
-        {DNNL_ARG_DIFF_DST, dnnl::memory(e.dst_md, eng, const_cast<float*>(grad_dst))},
-        {DNNL_ARG_WORKSPACE, dnnl::memory(e.ws_md, eng, const_cast<void*>(workspace))},
-        {DNNL_ARG_DIFF_SRC, dnnl::memory(e.src_md, eng, grad_src)}};
-    run(e, args);
-}
 
 void avg_pool_forward(const PoolGeometry& g, const float* src, float* dst) {
     if (empty(g)) return;

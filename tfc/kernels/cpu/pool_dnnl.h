@@ -1,6 +1,7 @@
-// float32 pooling on oneDNN 2.6 pooling primitives (NHWC), created once per geometry and cached.
-// Max pooling in training keeps oneDNN's workspace (the argmax) for the backward pass. The
-// reference twins are in kernels/ref/pool.h.
+// float32 pooling over NHWC. Average pooling runs on oneDNN 2.6 pooling primitives, created once
+// per geometry and cached (pool_dnnl.cpp); max pooling on vectorised loops (max_pool.cpp), whose
+// workspace keeps each output's argmax for the backward pass. The reference twins, and test
+// oracles, are in kernels/ref/pool.h.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,6 @@ void max_pool_backward(const PoolGeometry& g, const float* grad_dst, const void*
 void avg_pool_forward(const PoolGeometry& g, const float* src, float* dst);
 void avg_pool_backward(const PoolGeometry& g, const float* grad_dst, float* grad_src);
 
-std::size_t pool_cache_size();  // number of cached oneDNN pooling primitives
+std::size_t pool_cache_size();  // number of cached oneDNN (average) pooling primitives
 
 }  // namespace tfc::kernels::cpu
