@@ -1,7 +1,7 @@
 // Max pooling over NHWC float32: loops over the contiguous channels, vectorised by the compiler,
 // with OpenMP over batch rows. oneDNN 2.6's jit:avx2 pooling on NHWC (acdb) data measured 2.6 ms
 // forward and 2.0 ms backward for the cnn bench's first pool ([32, 26, 26, 32], 2x2) on this
-// machine, 39% of the training step; these loops take a fraction of that (docs/performance.md).
+// machine, 39% of the training step; these loops take a fraction of that (docs/bench.md).
 // The workspace holds, per output element, the position of the window's first maximum
 // (row-major inside the window), so the backward pass is one scatter. Same semantics as
 // ref::max_pool_forward / ref::max_pool_backward (pad cells never take part), which are the
