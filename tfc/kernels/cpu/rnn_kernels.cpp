@@ -22,17 +22,22 @@ void dnnl_gemm(const float* a, const float* b, float* dst, std::int64_t m, std::
 // exp(x) = 2^k e^r with k = round(x / ln 2) and |r| <= ln(2) / 2; e^r by its Taylor series to
 // r^7 (truncation below 1e-8 relative); 2^k goes straight into the exponent bits. Max error
 // against double-precision tanh / sigmoid: about 2 ulp (checked in cpu_vs_ref_test).
+// Clamps and selects are value ternaries, and the file is built with -fno-trapping-math
+// (tfc/CMakeLists.txt): otherwise GCC 12 keeps them as branches and the loops scalar.
+inline float clamp_value(float x, float lo, float hi) {
+    x = x > lo ? x : lo;
+    return x < hi ? x : hi;
+}
+
 inline float exp_clamped(float x) {
-    x = std::min(88.0f, std::max(-87.0f, x));
+    x = clamp_value(x, -87.0f, 88.0f);
     const float kLog2e = 1.44269504088896341f;
     const float kLn2Hi = 0.693145751953125f;  // ln 2 split so that k * kLn2Hi is exact
     const float kLn2Lo = 1.42860682030941723212e-6f;
-#if defined(__clang__) && !__has_builtin(__builtin_roundevenf)
-    // clang < 15 lacks the builtin; nearbyint rounds half to even in the default rounding mode.
-    const float kf = std::nearbyint(x * kLog2e);
-#else
-    const float kf = __builtin_roundevenf(x * kLog2e);
-#endif
+    // Round to nearest even by adding and subtracting 1.5 * 2^23 (|x * log2e| < 2^22 here): unlike
+    // __builtin_roundevenf, GCC 12 vectorises it.
+    const float kRound = 12582912.0f;
+    const float kf = (x * kLog2e + kRound) - kRound;
     const float r = (x - kf * kLn2Hi) - kf * kLn2Lo;
     float p = 1.0f / 5040.0f;
     p = p * r + 1.0f / 720.0f;
@@ -52,7 +57,7 @@ inline float exp_clamped(float x) {
 inline float sigmoid_fast(float x) { return 1.0f / (1.0f + exp_clamped(-x)); }
 
 inline float tanh_fast(float x) {
-    const float ax = std::min(std::fabs(x), 20.0f);  // tanh(20) is 1 in float
+    const float ax = clamp_value(x < 0.0f ? -x : x, 0.0f, 20.0f);  // tanh(20) is 1 in float
     // |x| >= 0.5: 1 - 2 / (e^{2|x|} + 1), no cancellation worth a bit there.
     const float big = 1.0f - 2.0f / (exp_clamped(2.0f * ax) + 1.0f);
     // |x| < 0.5: the odd Taylor series of tanh to x^15 (next term below 1e-8 relative).
@@ -82,7 +87,7 @@ void fast_activate(RnnActivation kind, float* x, std::int64_t n) {
         case RnnActivation::hard_sigmoid:
 #pragma omp simd
             for (std::int64_t i = 0; i < n; ++i) {
-                x[i] = std::min(1.0f, std::max(0.0f, 0.2f * x[i] + 0.5f));
+                x[i] = clamp_value(0.2f * x[i] + 0.5f, 0.0f, 1.0f);
             }
             return;
         case RnnActivation::relu:
