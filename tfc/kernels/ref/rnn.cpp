@@ -31,12 +31,16 @@ namespace {
 template <typename T>
 inline T activate(RnnActivation a, T x) {
     switch (a) {
-        case RnnActivation::tanh: return std::tanh(x);
-        case RnnActivation::sigmoid: return T(1) / (T(1) + std::exp(-x));
+        case RnnActivation::tanh:
+            return std::tanh(x);
+        case RnnActivation::sigmoid:
+            return T(1) / (T(1) + std::exp(-x));
         case RnnActivation::hard_sigmoid:
             return std::min(T(1), std::max(T(0), T(0.2) * x + T(0.5)));
-        case RnnActivation::relu: return x > T(0) ? x : T(0);
-        case RnnActivation::linear: return x;
+        case RnnActivation::relu:
+            return x > T(0) ? x : T(0);
+        case RnnActivation::linear:
+            return x;
     }
     return x;
 }
@@ -45,13 +49,45 @@ inline T activate(RnnActivation a, T x) {
 template <typename T>
 inline T activate_grad(RnnActivation a, T y) {
     switch (a) {
-        case RnnActivation::tanh: return T(1) - y * y;
-        case RnnActivation::sigmoid: return y * (T(1) - y);
-        case RnnActivation::hard_sigmoid: return (y > T(0) && y < T(1)) ? T(0.2) : T(0);
-        case RnnActivation::relu: return y > T(0) ? T(1) : T(0);
-        case RnnActivation::linear: return T(1);
+        case RnnActivation::tanh:
+            return T(1) - y * y;
+        case RnnActivation::sigmoid:
+            return y * (T(1) - y);
+        case RnnActivation::hard_sigmoid:
+            return (y > T(0) && y < T(1)) ? T(0.2) : T(0);
+        case RnnActivation::relu:
+            return y > T(0) ? T(1) : T(0);
+        case RnnActivation::linear:
+            return T(1);
     }
     return T(1);
+}
+
+// out[i] = f'(x_i) through y_i, the switch outside the loop so that the loop vectorises.
+template <typename T>
+void activate_grad_block(RnnActivation a, const T* y, T* out, std::int64_t n) {
+    switch (a) {
+        case RnnActivation::tanh:
+            for (std::int64_t i = 0; i < n; ++i) out[i] = T(1) - y[i] * y[i];
+            return;
+        case RnnActivation::sigmoid:
+            for (std::int64_t i = 0; i < n; ++i) out[i] = y[i] * (T(1) - y[i]);
+            return;
+        default:
+            for (std::int64_t i = 0; i < n; ++i) out[i] = activate_grad(a, y[i]);
+    }
+}
+
+// Per-thread buffers that keep their memory between calls (slot k holds one array): the
+// backward pass runs every training step, and fresh vectors of a few hundred KB came from mmap
+// and faulted in every page each time. One call at a time per thread, as the kernels run.
+template <typename T>
+T* scratch(int slot, std::int64_t n) {
+    thread_local std::vector<T> buffers[4];
+    auto& v = buffers[slot];
+    if (static_cast<std::int64_t>(v.size()) < n) v.resize(static_cast<std::size_t>(n));
+    std::fill(v.begin(), v.begin() + n, T(0));
+    return v.data();
 }
 
 template <typename T>
@@ -121,8 +157,8 @@ void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm,
             for (std::int64_t j = 0; j < GU; ++j) row[j] += a.bias[j];
         }
     }
-    const T* rbias = (d.cell == RnnCellKind::gru && d.reset_after && a.bias) ? a.bias + GU
-                                                                              : nullptr;
+    const T* rbias =
+        (d.cell == RnnCellKind::gru && d.reset_after && a.bias) ? a.bias + GU : nullptr;
     std::vector<T> u_zr, u_h;  // GRU reset_before: the two column blocks of recurrent_kernel
     if (d.gru_reset_before()) {
         u_zr = columns(a.recurrent_kernel, U, GU, 0, 2 * U);
@@ -166,10 +202,11 @@ void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm,
                     const T* cp = c.data() + b * U;
                     T* ax = aux + b * U;
                     for (std::int64_t j = 0; j < GU; ++j) g[j] += r[j];
-                    activate_block(ra, g, 2 * U);  // i, f
+                    activate_block(ra, g, 2 * U);       // i, f
                     activate_block(act, g + 2 * U, U);  // g
-                    activate_block(ra, g + 3 * U, U);  // o
-                    for (std::int64_t j = 0; j < U; ++j) cn[j] = g[U + j] * cp[j] + g[j] * g[2 * U + j];
+                    activate_block(ra, g + 3 * U, U);   // o
+                    for (std::int64_t j = 0; j < U; ++j)
+                        cn[j] = g[U + j] * cp[j] + g[j] * g[2 * U + j];
                     std::copy(cn, cn + U, ax);
                     activate_block(act, ax, U);
                     for (std::int64_t j = 0; j < U; ++j) hn[j] = g[3 * U + j] * ax[j];
@@ -180,7 +217,8 @@ void rnn_forward(const RnnDesc& d, const RnnForwardArgs<T>& a, RnnGemm<T> gemm,
                     if (d.reset_after) {
                         if (rbias) {
                             for (std::int64_t j = 0; j < 2 * U; ++j) g[j] = g[j] + r[j] + rbias[j];
-                            for (std::int64_t j = 0; j < U; ++j) ax[j] = r[2 * U + j] + rbias[2 * U + j];
+                            for (std::int64_t j = 0; j < U; ++j)
+                                ax[j] = r[2 * U + j] + rbias[2 * U + j];
                         } else {
                             for (std::int64_t j = 0; j < 2 * U; ++j) g[j] = g[j] + r[j] + T(0);
                             for (std::int64_t j = 0; j < U; ++j) ax[j] = r[2 * U + j] + T(0);
@@ -248,7 +286,10 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
     // dR: gradient of the recurrent-side pre-activations, [T, B, RC] per step;
     //     RC = GU, or 2U for GRU reset_before, whose h block goes to dRh [T, B, U].
     const std::int64_t RC = rb ? 2 * U : GU;
-    std::vector<T> dA(B * TT * GU, T(0)), dR(TT * B * RC, T(0)), dRh(rb ? TT * B * U : 0, T(0));
+    T* const dA = scratch<T>(0, B * TT * GU);
+    T* const dR = scratch<T>(1, TT * B * RC);
+    T* const dRh = scratch<T>(2, rb ? TT * B * U : 0);
+    T* const deriv = scratch<T>(3, GU + U);  // one row's f'(gate) values, then f'(aux)
     std::vector<T> dh(B * U, T(0)), dc(B * U, T(0)), dout(B * U, T(0)), dhin(B * U),
         drhin(rb ? B * U : 0);
     if (a.d_h_last) std::copy(a.d_h_last, a.d_h_last + B * U, dh.begin());
@@ -267,7 +308,7 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
         const T* hin = ws.hin + s * B * U;
         const T* sprev = ws.sprev + s * B * U;
         const T* aux = ws.aux + s * B * U;
-        T* dr_s = dR.data() + s * B * RC;
+        T* dr_s = dR + s * B * RC;
         for (std::int64_t b = 0; b < B; ++b) {
             used[b] = step_used(a.mask, b, t, TT) ? 1 : 0;
             T* go = dout.data() + b * U;  // becomes the gradient of this step's output
@@ -281,7 +322,7 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
                 continue;
             }
             const T* g = ws.gates + (b * TT + t) * GU;
-            T* da = dA.data() + (b * TT + t) * GU;
+            T* da = dA + (b * TT + t) * GU;
             T* dr = dr_s + b * RC;
             T* dhb = dh.data() + b * U;  // in: dL/dh'; out: direct part of dL/dh_prev
             for (std::int64_t j = 0; j < U; ++j) dhb[j] += go[j];
@@ -298,26 +339,38 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
                     T* dcb = dc.data() + b * U;
                     const T* cp = sprev + b * U;
                     const T* tc = aux + b * U;
+                    // f' of the four gates (i, f, c, o) and of tanh(c), then one vectorised pass.
+                    activate_grad_block(ra, g, deriv, 2 * U);
+                    activate_grad_block(act, g + 2 * U, deriv + 2 * U, U);
+                    activate_grad_block(ra, g + 3 * U, deriv + 3 * U, U);
+                    activate_grad_block(act, tc, deriv + GU, U);
+                    const T* d_i = deriv;
+                    const T* d_f = deriv + U;
+                    const T* d_c = deriv + 2 * U;
+                    const T* d_o = deriv + 3 * U;
+                    const T* d_tc = deriv + GU;
                     for (std::int64_t j = 0; j < U; ++j) {
                         const T ig = g[j], fg = g[U + j], gg = g[2 * U + j], og = g[3 * U + j];
-                        const T dcn = dcb[j] + dhb[j] * og * activate_grad(act, tc[j]);
-                        da[j] = dcn * gg * activate_grad(ra, ig);
-                        da[U + j] = dcn * cp[j] * activate_grad(ra, fg);
-                        da[2 * U + j] = dcn * ig * activate_grad(act, gg);
-                        da[3 * U + j] = dhb[j] * tc[j] * activate_grad(ra, og);
-                        for (int q = 0; q < 4; ++q) dr[q * U + j] = da[q * U + j];
+                        const T dcn = dcb[j] + dhb[j] * og * d_tc[j];
+                        da[j] = dcn * gg * d_i[j];
+                        da[U + j] = dcn * cp[j] * d_f[j];
+                        da[2 * U + j] = dcn * ig * d_c[j];
+                        da[3 * U + j] = dhb[j] * tc[j] * d_o[j];
                         dcb[j] = dcn * fg;
                         dhb[j] = T(0);
                     }
+                    std::copy(da, da + GU, dr);
                     break;
                 }
                 case RnnCellKind::gru: {
                     const T* hp = sprev + b * U;
+                    activate_grad_block(ra, g, deriv, U);                   // z
+                    activate_grad_block(act, g + 2 * U, deriv + 2 * U, U);  // candidate
                     for (std::int64_t j = 0; j < U; ++j) {
                         const T z = g[j], hh = g[2 * U + j];
                         const T dz = dhb[j] * (hp[j] - hh);
-                        const T dah = dhb[j] * (T(1) - z) * activate_grad(act, hh);
-                        da[j] = dz * activate_grad(ra, z);
+                        const T dah = dhb[j] * (T(1) - z) * deriv[2 * U + j];
+                        da[j] = dz * deriv[j];
                         da[2 * U + j] = dah;
                         dr[j] = da[j];
                         if (!rb) {  // reset_after: hh = act(xw_h + r * rz_h)
@@ -336,11 +389,11 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
         }
         if (rb) {
             // d(r * hin) = dah . U_h^T, then r and hin get their shares.
-            gemm(dRh.data() + s * B * U, u_h.data(), drhin.data(), B, U, U, false, true, false);
+            gemm(dRh + s * B * U, u_h.data(), drhin.data(), B, U, U, false, true, false);
             for (std::int64_t b = 0; b < B; ++b) {
                 if (!used[b]) continue;
                 const T* g = ws.gates + (b * TT + t) * GU;
-                T* da = dA.data() + (b * TT + t) * GU;
+                T* da = dA + (b * TT + t) * GU;
                 T* dr = dr_s + b * RC;
                 for (std::int64_t j = 0; j < U; ++j) {
                     da[U + j] = drhin[b * U + j] * hin[b * U + j] * activate_grad(ra, g[U + j]);
@@ -366,12 +419,12 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
     if (d.cell == RnnCellKind::lstm && a.d_c0) std::copy(dc.begin(), dc.end(), a.d_c0);
 
     // Weight and input gradients, one matmul each.
-    gemm(dA.data(), a.kernel, a.dx, B * TT, I, GU, false, true, false);
-    gemm(a.x, dA.data(), a.d_kernel, I, GU, B * TT, true, false, false);
+    gemm(dA, a.kernel, a.dx, B * TT, I, GU, false, true, false);
+    gemm(a.x, dA, a.d_kernel, I, GU, B * TT, true, false, false);
     if (rb) {
         std::vector<T> dzr(U * 2 * U), dhh(U * U);
-        gemm(ws.hin, dR.data(), dzr.data(), U, 2 * U, TT * B, true, false, false);
-        gemm(ws.aux, dRh.data(), dhh.data(), U, U, TT * B, true, false, false);
+        gemm(ws.hin, dR, dzr.data(), U, 2 * U, TT * B, true, false, false);
+        gemm(ws.aux, dRh, dhh.data(), U, U, TT * B, true, false, false);
         for (std::int64_t r = 0; r < U; ++r) {
             std::copy(dzr.begin() + r * 2 * U, dzr.begin() + (r + 1) * 2 * U,
                       a.d_recurrent_kernel + r * GU);
@@ -379,7 +432,7 @@ void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<T>& a, RnnGemm<T> gemm
                       a.d_recurrent_kernel + r * GU + 2 * U);
         }
     } else {
-        gemm(ws.hin, dR.data(), a.d_recurrent_kernel, U, GU, TT * B, true, false, false);
+        gemm(ws.hin, dR, a.d_recurrent_kernel, U, GU, TT * B, true, false, false);
     }
     if (a.has_bias) {
         std::fill(a.d_bias, a.d_bias + GU, T(0));
@@ -401,8 +454,7 @@ template void rnn_forward<float>(const RnnDesc&, const RnnForwardArgs<float>&, R
 template void rnn_forward<double>(const RnnDesc&, const RnnForwardArgs<double>&, RnnGemm<double>,
                                   RnnActivate<double>);
 template void rnn_backward<float>(const RnnDesc&, const RnnBackwardArgs<float>&, RnnGemm<float>);
-template void rnn_backward<double>(const RnnDesc&, const RnnBackwardArgs<double>&,
-                                   RnnGemm<double>);
+template void rnn_backward<double>(const RnnDesc&, const RnnBackwardArgs<double>&, RnnGemm<double>);
 
 }  // namespace ref
 }  // namespace tfc::kernels
