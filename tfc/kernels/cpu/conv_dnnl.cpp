@@ -7,6 +7,8 @@
 // entry (a few KB per layer), and weight gradients are reordered back.
 #include "tfc/kernels/cpu/conv_dnnl.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -15,6 +17,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 namespace tfc::kernels::cpu {
 namespace {
@@ -165,10 +168,32 @@ bool empty(const ConvGeometry& g) { return g.src_size() == 0 || g.dst_size() == 
 // out[j] = sum over rows of m[row, j], float32 accumulation in blocks of rows (as oneDNN does).
 void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* out) {
     std::fill(out, out + cols, 0.0f);
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* row = m + r * cols;
+    const auto add_rows = [&](std::int64_t lo, std::int64_t hi, float* acc) {
+        for (std::int64_t r = lo; r < hi; ++r) {
+            const float* row = m + r * cols;
 #pragma omp simd
-        for (std::int64_t j = 0; j < cols; ++j) out[j] += row[j];
+            for (std::int64_t j = 0; j < cols; ++j) acc[j] += row[j];
+        }
+    };
+    const int threads = rows * cols >= (std::int64_t{1} << 16) ? omp_get_max_threads() : 1;
+    if (threads <= 1) {
+        add_rows(0, rows, out);
+        return;
+    }
+    // Each thread sums a fixed block of rows; the partial sums are added in thread order, so
+    // a given thread count always gives the same result.
+    std::vector<float> partial(static_cast<std::size_t>(threads * cols), 0.0f);
+    int used = 1;
+#pragma omp parallel num_threads(threads)
+    {
+        const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+#pragma omp single
+        used = nt;
+        add_rows(rows * t / nt, rows * (t + 1) / nt, partial.data() + t * cols);
+    }
+    for (int t = 0; t < used; ++t) {
+        for (std::int64_t j = 0; j < cols; ++j)
+            out[j] += partial[static_cast<std::size_t>(t * cols + j)];
     }
 }
 
