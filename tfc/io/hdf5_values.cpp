@@ -377,7 +377,7 @@ struct ChunkWalk {
     Reader::Impl& f;
     const Dataset& d;
     const std::string& path;
-    std::string& out;
+    char* out;
     std::uint64_t chunk_bytes = 0;
     std::set<std::uint64_t> seen;
 
@@ -421,7 +421,7 @@ struct ChunkWalk {
         const std::size_t rank = dims.size();
         const std::uint64_t w = d.type.size;
         if (rank == 0) {
-            out.assign(data, 0, static_cast<std::size_t>(w));
+            std::memcpy(out, data.data(), static_cast<std::size_t>(w));
             return;
         }
         const std::uint64_t run = std::min(cd[rank - 1], dims[rank - 1] - offset[rank - 1]);
@@ -435,7 +435,7 @@ struct ChunkWalk {
                 dst = dst * dims[i] + offset[i] + idx[i];
             }
             if (inside)
-                std::memcpy(out.data() + dst * w, data.data() + src * w,
+                std::memcpy(out + dst * w, data.data() + src * w,
                             static_cast<std::size_t>(run * w));
             std::size_t i = rank - 1;
             while (i-- > 0) {
@@ -475,21 +475,25 @@ struct ChunkWalk {
 };
 
 // The dataset's bytes in row-major order (elements * type size); unwritten data reads as zeros.
-std::string dataset_bytes(Reader::Impl& f, const Dataset& d, const std::string& path) {
+// Writes the dataset's bytes in row-major order (elements * type size) to `out`; data never
+// written (an undefined address, chunks absent from the index) reads as zeros.
+void dataset_bytes(Reader::Impl& f, const Dataset& d, const std::string& path, char* out) {
     const std::uint64_t bytes = d.space.elements * d.type.size;
     if (d.layout.kind == Layout::Kind::compact) {
         if (d.layout.compact.size() < bytes)
             f.damaged("weight '" + path + "' holds less data than its shape needs", "");
-        return d.layout.compact.substr(0, static_cast<std::size_t>(bytes));
+        std::memcpy(out, d.layout.compact.data(), static_cast<std::size_t>(bytes));
+        return;
     }
-    std::string out(static_cast<std::size_t>(bytes), '\0');
-    if (bytes == 0 || d.layout.addr == kUndefinedAddress) return out;
-    if (d.layout.kind == Layout::Kind::contiguous) {
+    if (d.layout.kind == Layout::Kind::contiguous && bytes > 0 &&
+        d.layout.addr != kUndefinedAddress) {
         if (!d.filters.empty())
             f.damaged("weight '" + path + "' has filters on contiguous data", "");
-        f.fetch_into(d.layout.addr, out.data(), bytes, "the data of weight '" + path + "'");
-        return out;
+        f.fetch_into(d.layout.addr, out, bytes, "the data of weight '" + path + "'");
+        return;
     }
+    std::memset(out, 0, static_cast<std::size_t>(bytes));
+    if (bytes == 0 || d.layout.addr == kUndefinedAddress) return;
     const auto& cd = d.layout.chunk;
     if (cd.size() != d.space.dims.size() + 1 || cd.back() != d.type.size) {
         f.damaged("weight '" + path + "' has chunks that do not fit its shape",
@@ -503,7 +507,6 @@ std::string dataset_bytes(Reader::Impl& f, const Dataset& d, const std::string& 
         walk.chunk_bytes *= cd[i];
     }
     walk.node(d.layout.addr, 0);
-    return out;
 }
 
 }  // namespace
@@ -579,14 +582,15 @@ Tensor read_dataset(const Reader& f, Node parent, const std::string& path) {
     Shape shape;
     for (const auto dim : d.space.dims) shape.push_back(static_cast<std::int64_t>(dim));
     Tensor t = Tensor::empty(shape, DType::float32);
-    const std::string raw = dataset_bytes(f.impl(), d, path);
     auto* out = static_cast<float*>(t.raw_data());
-    if (d.type.size == 4 && !d.type.big_endian) {
-        std::memcpy(out, raw.data(), raw.size());
-    } else {
-        for (std::uint64_t i = 0; i < d.space.elements; ++i)
-            out[i] = static_cast<float>(number_at(d.type, raw.data() + i * d.type.size));
+    if (d.type.size == 4 && !d.type.big_endian) {  // what Keras writes: straight into the tensor
+        dataset_bytes(f.impl(), d, path, reinterpret_cast<char*>(out));
+        return t;
     }
+    std::string raw(static_cast<std::size_t>(d.space.elements * d.type.size), '\0');
+    dataset_bytes(f.impl(), d, path, raw.data());
+    for (std::uint64_t i = 0; i < d.space.elements; ++i)
+        out[i] = static_cast<float>(number_at(d.type, raw.data() + i * d.type.size));
     return t;
 }
 
@@ -596,7 +600,9 @@ std::int64_t read_int_scalar(const Reader& f, Node parent, const std::string& pa
                   d.space.elements == 1,
               "load_model", "'" + path + "' is not a single number", "'" + f.label() + "'",
               "a scalar step count", "the file is damaged; re-save it");
-    const double v = number_at(d.type, dataset_bytes(f.impl(), d, path).data());
+    char raw[8] = {};
+    dataset_bytes(f.impl(), d, path, raw);
+    const double v = number_at(d.type, raw);
     if (!(v >= 0) || v > 1e15)
         f.impl().damaged("'" + path + "' cannot be read as a step count", "'" + path + "'");
     return static_cast<std::int64_t>(v);
