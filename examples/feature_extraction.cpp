@@ -7,6 +7,7 @@
 #include <iostream>
 #include <vector>
 
+#include "examples/datasets_dir.h"
 #include "tfc/core/random.h"
 #include "tfc/datasets/fashion_mnist.h"
 #include "tfc/datasets/idx.h"
@@ -36,16 +37,8 @@ int main(int argc, char** argv) {
     const std::int64_t n_pre = argc > 1 ? std::atoll(argv[1]) : 6000;
     const std::int64_t n_target = argc > 2 ? std::atoll(argv[2]) : 1000;
     set_random_seed(7);
-    // The mnist-10k folder: $TFC_SHARED_DIR/datasets/mnist-10k (the repository's sibling
-    // `shared` folder by default, as for the tests).
-    const char* shared = std::getenv("TFC_SHARED_DIR");
-    const std::string mnist = std::string(shared != nullptr ? shared : "../shared") + "/datasets/mnist-10k/";
-    if (!std::filesystem::is_directory(mnist)) {
-        std::cerr << "[feature_extraction] no MNIST folder. Got '" << mnist
-                  << "', expected the shared datasets' mnist-10k. Fix: set TFC_SHARED_DIR to the folder "
-                     "holding datasets/.\n";
-        return 2;
-    }
+    const std::string mnist =
+        tfc_examples::datasets_dir("feature_extraction", "", "mnist-10k") + "/mnist-10k/";
 
     KerasTensor in = Input({28, 28, 1});
     KerasTensor x = apply_layer(Conv2D(8, {3, 3}, {.activation = "relu"}), in);
@@ -65,7 +58,8 @@ int main(int argc, char** argv) {
     Functional extractor(cnn.input(), cnn.layer_output("features"), "extractor");
     const Tensor f_train = extractor.predict(
         images(datasets::read_idx(mnist + "train-images-idx3-ubyte.gz"), n_target));
-    const Tensor y_train = labels(datasets::read_idx(mnist + "train-labels-idx1-ubyte.gz"), n_target);
+    const Tensor y_train =
+        labels(datasets::read_idx(mnist + "train-labels-idx1-ubyte.gz"), n_target);
     const Tensor f_test =
         extractor.predict(images(datasets::read_idx(mnist + "test-images-idx3-ubyte.gz"), 100000));
     const Tensor y_test = labels(datasets::read_idx(mnist + "test-labels-idx1-ubyte.gz"), 100000);

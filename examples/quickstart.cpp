@@ -18,14 +18,16 @@ int main(int argc, char** argv) {
     Sequential model({Flatten({.input_shape = {28, 28}}), Dense(128, {.activation = "relu"}),
                       Dropout(0.2), Dense(10, {.activation = "softmax"})});
     model.compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
-    auto stop = std::make_shared<LambdaCallback>(LambdaCallbackOptions{
-        .on_epoch_end = [&](int, Logs& logs) { if (logs.get("accuracy") > 0.9) model.stop_training = true; }});
+    auto stop = std::make_shared<LambdaCallback>(
+        LambdaCallbackOptions{.on_epoch_end = [&](int, Logs& logs) {
+            if (logs.get("accuracy") > 0.9) model.stop_training = true;
+        }});
     History h = model.fit(ops::div(x_train.astype(DType::float32), 255.0), y_train,
                           {.epochs = epochs, .callbacks = {stop}, .validation_split = 0.1});
     plot::plot_history(h.history, "history.png");
     // --- end of README example ---
-    auto result = model.evaluate_dict(ops::div(x_test.astype(DType::float32), 255.0), y_test,
-                                      {.verbose = 0});
+    auto result =
+        model.evaluate_dict(ops::div(x_test.astype(DType::float32), 255.0), y_test, {.verbose = 0});
     std::cout << "test accuracy " << result.at("accuracy") << "\n";
     return result.at("accuracy") > 0.5 ? 0 : 1;
 }

@@ -8,9 +8,10 @@
 // Then writes text from a seed, one word at a time, sampling the softmax with a temperature.
 // Prints the final training accuracy, the generated text and a JSON summary line.
 //   sonnets_generator [--quick] [--epochs N] [--words N] [--temperature T] [--data DATASETS_DIR]
-// DATASETS_DIR defaults to $TFC_SHARED_DIR/datasets. --quick trains 5 epochs on the first 400
-// lines (exit 1 below accuracy 0.025, i.e. below always answering "and"); the full run (all
-// 2,310 lines, 15 epochs, exit 1 below 0.15) is the one recorded in docs/examples.md.
+// DATASETS_DIR defaults to $TFC_SHARED_DIR/datasets, else ../shared/datasets. --quick trains 5
+// epochs on the first 400 lines (exit 1 below accuracy 0.025, i.e. below always answering "and");
+// the full run (all 2,310 lines, 15 epochs, exit 1 below 0.15) is the one recorded in
+// docs/examples.md.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "examples/datasets_dir.h"
 #include "tfc/core/random.h"
 #include "tfc/layers/layers.h"
 #include "tfc/optimizers/adam.h"
@@ -71,15 +73,7 @@ Args parse_args(int argc, char** argv) {
                   << ". Fix: pass e.g. --temperature 0.7.\n";
         std::exit(2);
     }
-    if (args.data_dir.empty()) {
-        const char* shared = std::getenv("TFC_SHARED_DIR");
-        if (shared == nullptr) {
-            std::cerr << "[sonnets_generator] no data folder. Fix: pass --data DATASETS_DIR or "
-                         "set TFC_SHARED_DIR.\n";
-            std::exit(2);
-        }
-        args.data_dir = std::string(shared) + "/datasets";
-    }
+    args.data_dir = tfc_examples::datasets_dir("sonnets_generator", args.data_dir);
     return args;
 }
 
@@ -126,8 +120,8 @@ std::int64_t sample(const std::vector<double>& probs, double temperature, tfc::G
         u -= w[i];
         if (u < 0) return static_cast<std::int64_t>(i);
     }
-    return static_cast<std::int64_t>(
-        std::max_element(w.begin(), w.end()) - w.begin());  // rounding at the very end
+    return static_cast<std::int64_t>(std::max_element(w.begin(), w.end()) -
+                                     w.begin());  // rounding at the very end
 }
 
 }  // namespace
@@ -154,8 +148,7 @@ int main(int argc, char** argv) {
         Bidirectional(LSTM(150)),
         Dense(total_words, {.activation = "softmax"}),
     });
-    model.compile(Adam({.learning_rate = 0.01}), "sparse_categorical_crossentropy",
-                  {"accuracy"});
+    model.compile(Adam({.learning_rate = 0.01}), "sparse_categorical_crossentropy", {"accuracy"});
     model.summary();
     History h =
         model.fit(ng.xs, ng.labels, {.batch_size = 64, .epochs = args.epochs, .verbose = 2});
@@ -177,8 +170,7 @@ int main(int argc, char** argv) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    std::cout << "final training accuracy " << train_acc << " after " << args.epochs
-              << " epochs\n";
+    std::cout << "final training accuracy " << train_acc << " after " << args.epochs << " epochs\n";
     std::cout << "seed: " << seed << "\n";
     std::cout << "generated (temperature " << args.temperature << "):\n" << text << "\n";
     std::cout << "{\"example\": \"sonnets_generator\", \"train_accuracy\": " << train_acc

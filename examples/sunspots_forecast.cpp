@@ -8,8 +8,8 @@
 // average over the same 30 months. Prints the three MAEs and a JSON summary line.
 // Exit status 1 when the model does not beat both baselines (with --quick: the moving average).
 //   sunspots_forecast [--quick] [--epochs N] [--data DATASETS_DIR]
-// DATASETS_DIR defaults to $TFC_SHARED_DIR/datasets. --quick trains 4 epochs; the full run
-// (40 epochs) is the one recorded in docs/examples.md.
+// DATASETS_DIR defaults to $TFC_SHARED_DIR/datasets, else ../shared/datasets. --quick trains 4
+// epochs; the full run (40 epochs) is the one recorded in docs/examples.md.
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "examples/datasets_dir.h"
 #include "tfc/core/random.h"
 #include "tfc/data/csv.h"
 #include "tfc/data/dataset.h"
@@ -53,15 +54,7 @@ Args parse_args(int argc, char** argv) {
         }
     }
     if (args.quick && !epochs_given) args.epochs = 4;
-    if (args.data_dir.empty()) {
-        const char* shared = std::getenv("TFC_SHARED_DIR");
-        if (shared == nullptr) {
-            std::cerr << "[sunspots_forecast] no data folder. Fix: pass --data DATASETS_DIR or "
-                         "set TFC_SHARED_DIR.\n";
-            std::exit(2);
-        }
-        args.data_dir = std::string(shared) + "/datasets";
-    }
+    args.data_dir = tfc_examples::datasets_dir("sunspots_forecast", args.data_dir);
     return args;
 }
 
@@ -78,8 +71,8 @@ tfc::data::Dataset windowed(const tfc::Tensor& series) {
         .window(kWindow + 1, {.shift = 1, .drop_remainder = true})
         .flat_map([](const data::Dataset& w) { return w.batch(kWindow + 1); })
         .map([](const data::Element& w) -> data::Element {
-            return {ops::slice(w[0], {0, 0}, {kWindow, 1}), ops::slice(w[0], {kWindow, 0}, {1, 1})
-                                                                .reshaped({1})};
+            return {ops::slice(w[0], {0, 0}, {kWindow, 1}),
+                    ops::slice(w[0], {kWindow, 0}, {1, 1}).reshaped({1})};
         })
         .shuffle(kShuffleBuffer, {.seed = 7})
         .batch(kBatch)
@@ -100,8 +93,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     set_random_seed(42);
 
-    data::Table table =
-        data::read_csv(args.data_dir + "/timeseries/sunspots/monthly-sunspots.csv");
+    data::Table table = data::read_csv(args.data_dir + "/timeseries/sunspots/monthly-sunspots.csv");
     const std::vector<double> series = table["value"].values().to_doubles();
     const auto n = static_cast<std::int64_t>(series.size());
     Tensor all = table["value"].values().astype(DType::float32).reshaped({n, 1});

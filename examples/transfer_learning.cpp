@@ -9,6 +9,7 @@
 #include <iostream>
 #include <vector>
 
+#include "examples/datasets_dir.h"
 #include "tfc/core/random.h"
 #include "tfc/datasets/fashion_mnist.h"
 #include "tfc/datasets/idx.h"
@@ -53,16 +54,8 @@ int main(int argc, char** argv) {
     const std::int64_t n_pre = argc > 1 ? std::atoll(argv[1]) : 12000;
     const std::int64_t n_target = argc > 2 ? std::atoll(argv[2]) : 500;
     set_random_seed(42);
-    // The mnist-10k folder: $TFC_SHARED_DIR/datasets/mnist-10k (the repository's sibling
-    // `shared` folder by default, as for the tests).
-    const char* shared = std::getenv("TFC_SHARED_DIR");
-    const std::string mnist = std::string(shared != nullptr ? shared : "../shared") + "/datasets/mnist-10k/";
-    if (!std::filesystem::is_directory(mnist)) {
-        std::cerr << "[transfer_learning] no MNIST folder. Got '" << mnist
-                  << "', expected the shared datasets' mnist-10k. Fix: set TFC_SHARED_DIR to the folder "
-                     "holding datasets/.\n";
-        return 2;
-    }
+    const std::string mnist =
+        tfc_examples::datasets_dir("transfer_learning", "", "mnist-10k") + "/mnist-10k/";
 
     // 1. Pretrain on Fashion-MNIST.
     auto fashion = datasets::fashion_mnist::load_data();
@@ -74,9 +67,9 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     source.fit(images(fashion.x_train, n_pre), labels(fashion.y_train, n_pre),
                {.batch_size = 64, .epochs = 2, .verbose = 0});
-    const double fashion_acc = source.evaluate_dict(images(fashion.x_test, 10000),
-                                                    labels(fashion.y_test, 10000),
-                                                    {.verbose = 0})
+    const double fashion_acc = source
+                                   .evaluate_dict(images(fashion.x_test, 10000),
+                                                  labels(fashion.y_test, 10000), {.verbose = 0})
                                    .at("accuracy");
     std::cout << "pretrained on " << n_pre << " Fashion-MNIST images in " << seconds_since(t0)
               << " s: Fashion-MNIST test accuracy " << fashion_acc << "\n";
@@ -88,8 +81,10 @@ int main(int argc, char** argv) {
     std::cout << "saved and reloaded " << path << " (" << loaded->layers().size() << " layers)\n";
 
     // 3. Freeze the loaded base and put a new head on it (functional API).
-    const Tensor x_train = images(datasets::read_idx(mnist + "train-images-idx3-ubyte.gz"), n_target);
-    const Tensor y_train = labels(datasets::read_idx(mnist + "train-labels-idx1-ubyte.gz"), n_target);
+    const Tensor x_train =
+        images(datasets::read_idx(mnist + "train-images-idx3-ubyte.gz"), n_target);
+    const Tensor y_train =
+        labels(datasets::read_idx(mnist + "train-labels-idx1-ubyte.gz"), n_target);
     const Tensor x_test = images(datasets::read_idx(mnist + "test-images-idx3-ubyte.gz"), 100000);
     const Tensor y_test = labels(datasets::read_idx(mnist + "test-labels-idx1-ubyte.gz"), 100000);
     KerasTensor in = Input({28, 28, 1});
