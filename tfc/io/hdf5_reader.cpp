@@ -89,12 +89,12 @@ std::string local_heap(const Reader::Impl& f, std::uint64_t addr) {
               "a size no larger than the file",
               "the file is damaged or hostile; re-save the model");
     std::string data = f.fetch(data_addr, data_size, "a group's name heap");
-    const std::uint64_t max_steps = data_size / (2 * L) + 1;
+    const std::uint64_t max_steps = data_size / (std::uint64_t{2} * L) + 1;
     for (std::uint64_t steps = 0; free_block != 1 && free_block != kUndefinedAddress; ++steps) {
         TFC_CHECK(steps < max_steps, "load_model", "a group's name heap has a free list that loops",
                   "the heap " + at(addr) + " of '" + f.label + "'", "a free list that ends",
                   "the file is damaged or hostile; re-save the model");
-        if (free_block > data_size || data_size - free_block < 2 * L) {
+        if (free_block > data_size || data_size - free_block < std::uint64_t{2} * L) {
             f.damaged("a group's name heap has a free block outside it", at(addr));
         }
         free_block = decode_le(reinterpret_cast<const unsigned char*>(data.data() + free_block), L);
@@ -152,8 +152,8 @@ struct GroupWalk {
             f.damaged("a group's B-tree node is invalid", at(addr));
         const unsigned level = p[5];
         const unsigned entries = p[6] | (p[7] << 8);
-        const std::string body =
-            f.fetch(addr + 8 + 2 * O, std::uint64_t{entries} * (L + O) + L, "a B-tree node");
+        const std::string body = f.fetch(addr + 8 + std::uint64_t{2} * O,
+                                         std::uint64_t{entries} * (L + O) + L, "a B-tree node");
         Cursor c(f, body, "a B-tree node");
         std::vector<std::uint64_t> children;
         for (unsigned i = 0; i < entries; ++i) {

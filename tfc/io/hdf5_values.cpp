@@ -55,7 +55,7 @@ Datatype parse_datatype(const Reader::Impl& f, Cursor& c, int depth) {
             t.is_signed = (bits & 0x08) != 0;
             const std::uint64_t offset = c.u(2), precision = c.u(2);
             if ((t.size != 1 && t.size != 2 && t.size != 4 && t.size != 8) || offset != 0 ||
-                precision != 8 * t.size) {
+                precision != std::uint64_t{8} * t.size) {
                 unsupported(
                     f, "an unusual integer type",
                     std::to_string(t.size) + " bytes, " + std::to_string(precision) + " bits");
@@ -68,7 +68,8 @@ Datatype parse_datatype(const Reader::Impl& f, Cursor& c, int depth) {
             const std::uint64_t offset = c.u(2), precision = c.u(2), eloc = c.u(1), esize = c.u(1),
                                 mloc = c.u(1), msize = c.u(1), bias = c.u(4);
             const bool ieee =
-                offset == 0 && precision == 8 * t.size && mloc == 0 && (bits & 0x40) == 0 &&
+                offset == 0 && precision == std::uint64_t{8} * t.size && mloc == 0 &&
+                (bits & 0x40) == 0 &&
                 ((t.size == 2 && eloc == 10 && esize == 5 && msize == 10 && bias == 15) ||
                  (t.size == 4 && eloc == 23 && esize == 8 && msize == 23 && bias == 127) ||
                  (t.size == 8 && eloc == 52 && esize == 11 && msize == 52 && bias == 1023));
@@ -456,8 +457,9 @@ struct ChunkWalk {
             f.damaged("weight '" + path + "' has an invalid chunk index", "");
         const unsigned level = p[5], entries = p[6] | (p[7] << 8);
         const std::uint64_t key = 8 + 8 * d.layout.chunk.size();
-        const std::string body = f.fetch(addr + 8 + 2 * O, std::uint64_t{entries} * (key + O) + key,
-                                         "a chunk index node");
+        const std::string body =
+            f.fetch(addr + 8 + std::uint64_t{2} * O, std::uint64_t{entries} * (key + O) + key,
+                    "a chunk index node");
         Cursor c(f, body, "a chunk index node");
         for (unsigned e = 0; e < entries; ++e) {
             const std::uint64_t stored = c.u(4);
