@@ -10,20 +10,8 @@ const fs = require('fs');
 const path = require('path');
 const tf = require('@tensorflow/tfjs');
 
-// xorshift32 on multiples of 1/256, so every value is exact in float32.
-let state = 2463534242;
-function rnd() {
-  state ^= state << 13; state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5; state >>>= 0;
-  return state;
-}
-function grid(n, lim) {  // n values in [-lim, lim], multiples of 1/256
-  const out = [];
-  const k = Math.round(lim * 256);
-  for (let i = 0; i < n; i++) out.push(((rnd() % (2 * k + 1)) - k) / 256);
-  return out;
-}
+// Values exact in float32 (xorshift32 on multiples of 1/256), from the default seed.
+const { grid } = require('./exact_grid');
 const prod = (s) => s.reduce((a, b) => a * b, 1);
 
 const B = 2, T = 5, I = 3, U = 4, V = 6, D = 3;

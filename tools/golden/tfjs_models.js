@@ -19,21 +19,8 @@ const tf = require('@tensorflow/tfjs');
 
 const OUT = path.join(__dirname, '..', '..', 'tests', 'golden', 'tfjs_models');
 
-// xorshift32 on multiples of 1/256, so every value is exact in float32.
-let state = 0;
-function seed(s) { state = s >>> 0; }
-function rnd() {
-  state ^= state << 13; state >>>= 0;
-  state ^= state >>> 17;
-  state ^= state << 5; state >>>= 0;
-  return state;
-}
-function grid(n, lim) {  // n values in [-lim, lim], multiples of 1/256
-  const out = [];
-  const k = Math.round(lim * 256);
-  for (let i = 0; i < n; i++) out.push(((rnd() % (2 * k + 1)) - k) / 256);
-  return out;
-}
+// Values exact in float32 (xorshift32 on multiples of 1/256).
+const { seed, rnd, grid } = require('./exact_grid');
 function ids(n, vocab, zeroEvery) {  // ids in [1, vocab), every `zeroEvery`-th one 0 (padding)
   const out = [];
   for (let i = 0; i < n; i++) out.push(zeroEvery && i % zeroEvery === 0 ? 0 : 1 + (rnd() % (vocab - 1)));
