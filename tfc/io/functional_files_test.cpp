@@ -25,7 +25,8 @@ using io_test::scratch;
 Tensor ramp(const Shape& shape, int salt) {
     std::vector<float> v(static_cast<std::size_t>(num_elements(shape)));
     for (std::size_t i = 0; i < v.size(); ++i) {
-        v[i] = static_cast<float>(((i * 37 + static_cast<std::size_t>(salt) * 11) % 101) / 101.0 - 0.5);
+        v[i] = static_cast<float>(((i * 37 + static_cast<std::size_t>(salt) * 11) % 101) / 101.0 -
+                                  0.5);
     }
     return Tensor::from_vector(v, shape);
 }
@@ -48,6 +49,18 @@ void expect_bitwise_equal(const Tensor& a, const Tensor& b) {
     EXPECT_EQ(std::memcmp(a.raw_data(), b.raw_data(), a.nbytes()), 0);
 }
 
+// Weights-only files of both layouts load into a fresh copy of the architecture and predict the
+// same bits.
+void expect_weights_files_round_trip(Model& m, const std::string& dir,
+                                     const std::vector<Tensor>& xs) {
+    for (const char* name : {"w.h5", "w.weights.h5"}) {
+        auto fresh = model_from_json(model_to_json(m));
+        save_weights(m, dir + "/" + name);
+        load_weights(*fresh, dir + "/" + name);
+        expect_bitwise_equal(fresh->predict(xs), m.predict(xs));
+    }
+}
+
 // Two inputs, a shared Dense called twice, Add and Concatenate merges.
 std::shared_ptr<Functional> wide_and_deep() {
     KerasTensor wide = Input({5}, "wide_input");
@@ -56,7 +69,8 @@ std::shared_ptr<Functional> wide_and_deep() {
     KerasTensor h1 = apply_layer(shared, deep);
     KerasTensor h2 = apply_layer(shared, h1);  // the same layer on its own output
     KerasTensor sum = apply_layer(Add({.name = "add"}), std::vector<KerasTensor>{h1, h2});
-    KerasTensor cat = apply_layer(Concatenate({.name = "concat"}), std::vector<KerasTensor>{wide, sum});
+    KerasTensor cat =
+        apply_layer(Concatenate({.name = "concat"}), std::vector<KerasTensor>{wide, sum});
     KerasTensor out = apply_layer(Dense(1, {.name = "output"}), cat);
     return std::make_shared<Functional>(std::vector<KerasTensor>{wide, deep},
                                         std::vector<KerasTensor>{out}, "wide_deep");
@@ -72,8 +86,8 @@ std::shared_ptr<Functional> seq2seq() {
     KerasTensor h = apply_layer(LSTM(6, {.name = "encoder"}), e);
     KerasTensor seq = apply_layer(LSTM(6, {.return_sequences = true, .name = "decoder"}),
                                   std::vector<KerasTensor>{d, h, h});
-    KerasTensor out = apply_layer(
-        TimeDistributed(Dense(13, {.activation = "softmax"}), {.name = "td"}), seq);
+    KerasTensor out =
+        apply_layer(TimeDistributed(Dense(13, {.activation = "softmax"}), {.name = "td"}), seq);
     return std::make_shared<Functional>(std::vector<KerasTensor>{enc_in, dec_in},
                                         std::vector<KerasTensor>{out}, "s2s");
 }
@@ -97,8 +111,8 @@ TEST(FunctionalFiles, SavedFilesGiveBitwiseIdenticalPredictions) {
     const std::vector<Tensor> xs{ids(4, 7, 11, 3), ids(4, 5, 13, 4)};
     const std::string dir = scratch("functional_files");
     for (const char* ext : {".h5", ".keras"}) {
-        for (auto& [model, x] : {std::pair<std::shared_ptr<Functional>, std::vector<Tensor>>{wd, xw},
-                                 {s2s, xs}}) {
+        for (auto& [model, x] :
+             {std::pair<std::shared_ptr<Functional>, std::vector<Tensor>>{wd, xw}, {s2s, xs}}) {
             const std::string path = dir + "/" + model->name() + ext;
             save_model(*model, path);
             auto back = load_model(path);
@@ -110,12 +124,7 @@ TEST(FunctionalFiles, SavedFilesGiveBitwiseIdenticalPredictions) {
         }
     }
     // Weights-only files of both layouts load into a fresh copy of the architecture.
-    for (const char* name : {"w.h5", "w.weights.h5"}) {
-        auto fresh = model_from_json(model_to_json(*s2s));
-        save_weights(*s2s, dir + "/" + name);
-        load_weights(*fresh, dir + "/" + name);
-        expect_bitwise_equal(fresh->predict(xs), s2s->predict(xs));
-    }
+    expect_weights_files_round_trip(*s2s, dir, xs);
 }
 
 TEST(FunctionalFiles, SeveralInputsTrainWithFit) {
@@ -131,17 +140,21 @@ TEST(FunctionalFiles, SeveralInputsTrainWithFit) {
     }
     const Tensor target = Tensor::from_vector(y, {n, 1});
     const double before = m->evaluate({wide, deep}, target, {.verbose = 0})[0];
-    History h = m->fit({wide, deep}, target, {.batch_size = 16, .epochs = 30, .verbose = 0,
-                                              .validation_split = 0.25});
+    History h = m->fit({wide, deep}, target,
+                       {.batch_size = 16, .epochs = 30, .verbose = 0, .validation_split = 0.25});
     const double after = m->evaluate({wide, deep}, target, {.verbose = 0})[0];
     EXPECT_LT(after, 0.2 * before);
     EXPECT_EQ(h.history["val_loss"].size(), 30u);
     EXPECT_EQ(m->predict({wide, deep}).shape(), (Shape{n, 1}));
     // One array short: the error names the count.
-    EXPECT_NE(error_of([&] { m->fit({wide}, target, {.verbose = 0}); }).find("wrong number of input arrays"),
+    EXPECT_NE(error_of([&] {
+                  m->fit({wide}, target, {.verbose = 0});
+              }).find("wrong number of input arrays"),
               std::string::npos);
     // Inputs that disagree on the sample count.
-    EXPECT_NE(error_of([&] { m->predict({wide, ramp({n - 1, 6}, 1)}); }).find("different numbers of samples"),
+    EXPECT_NE(error_of([&] {
+                  m->predict({wide, ramp({n - 1, 6}, 1)});
+              }).find("different numbers of samples"),
               std::string::npos);
 }
 
@@ -159,8 +172,9 @@ TEST(FunctionalFiles, MalformedGraphsAreRefused) {
         return s;
     };
     EXPECT_EQ(error_of([&] { model_from_json(with("in", "0")); }), "");
-    EXPECT_NE(error_of([&] { model_from_json(with("nowhere", "0")); }).find("unknown layer's output"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of([&] { model_from_json(with("nowhere", "0")); }).find("unknown layer's output"),
+        std::string::npos);
     EXPECT_NE(error_of([&] { model_from_json(with("in", "1")); }).find("several outputs"),
               std::string::npos);
     // A call waiting on itself never resolves.
@@ -182,15 +196,21 @@ std::shared_ptr<Functional> conv_base(const std::string& name) {
 TEST(FunctionalFiles, NestedModelsRoundTrip) {
     set_random_seed(9);
     auto base = as_layer(conv_base("base"));
-    auto seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{
-        LayerPtr(base), GlobalAveragePooling2D({.name = "gap"}), Dense(2, {.name = "head"})}, "transfer");
+    auto seq = std::make_shared<Sequential>(
+        std::initializer_list<LayerHandle>{LayerPtr(base), GlobalAveragePooling2D({.name = "gap"}),
+                                           Dense(2, {.name = "head"})},
+        "transfer");
     auto encoder = as_layer(conv_base("encoder"));
     KerasTensor a = Input({8, 8, 3}, "left"), b = Input({8, 8, 3}, "right");
-    KerasTensor fa = apply_layer(GlobalAveragePooling2D({.name = "gap_a"}), apply_layer(encoder, a));
-    KerasTensor fb = apply_layer(GlobalAveragePooling2D({.name = "gap_b"}), apply_layer(encoder, b));
-    KerasTensor out = apply_layer(Dense(1, {.name = "score"}),
-                                  apply_layer(Concatenate({.name = "pair"}), std::vector<KerasTensor>{fa, fb}));
-    auto siamese = std::make_shared<Functional>(std::vector<KerasTensor>{a, b}, std::vector<KerasTensor>{out}, "siamese");
+    KerasTensor fa =
+        apply_layer(GlobalAveragePooling2D({.name = "gap_a"}), apply_layer(encoder, a));
+    KerasTensor fb =
+        apply_layer(GlobalAveragePooling2D({.name = "gap_b"}), apply_layer(encoder, b));
+    KerasTensor out =
+        apply_layer(Dense(1, {.name = "score"}),
+                    apply_layer(Concatenate({.name = "pair"}), std::vector<KerasTensor>{fa, fb}));
+    auto siamese = std::make_shared<Functional>(std::vector<KerasTensor>{a, b},
+                                                std::vector<KerasTensor>{out}, "siamese");
     // Move the BatchNormalization statistics away from their initial values.
     const Tensor x1 = ramp({4, 8, 8, 3}, 1), x2 = ramp({4, 8, 8, 3}, 2);
     seq->compile("adam", "mse");
@@ -210,12 +230,7 @@ TEST(FunctionalFiles, NestedModelsRoundTrip) {
         EXPECT_EQ(model_to_json(*sback), model_to_json(*siamese));
     }
     // Weights-only files too (both layouts).
-    for (const char* name : {"w.h5", "w.weights.h5"}) {
-        auto fresh = model_from_json(model_to_json(*seq));
-        save_weights(*seq, dir + "/" + name);
-        load_weights(*fresh, dir + "/" + name);
-        expect_bitwise_equal(fresh->predict(x1), seq->predict(x1));
-    }
+    expect_weights_files_round_trip(*seq, dir, {x1});
 }
 
 // Freezing a nested model freezes every layer in it (BatchNormalization then runs in inference
@@ -248,7 +263,8 @@ nlohmann::json fixture(const std::string& name) {
 void expect_matches_fixture(Model& model, const nlohmann::json& fx) {
     std::vector<Tensor> xs;
     for (const auto& in : fx["inputs_list"]) {
-        xs.push_back(Tensor::from_vector(in["values"].get<std::vector<float>>(), in["shape"].get<Shape>()));
+        xs.push_back(
+            Tensor::from_vector(in["values"].get<std::vector<float>>(), in["shape"].get<Shape>()));
     }
     const Tensor y = model.predict(xs);
     ASSERT_EQ(y.shape(), fx["output_shape"].get<Shape>());
