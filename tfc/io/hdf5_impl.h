@@ -49,10 +49,10 @@ private:
     void* data_ = nullptr;
 };
 
+// A file being written.
 struct File {
     Handle id;
-    std::uint64_t size = 0;  // bytes of the file (or image): the bound for every allocation
-    std::string label;       // for messages: the path, or "model.weights.h5 in X.keras"
+    std::string label;  // the path, for messages
 };
 
 // Creates (truncates) a file for writing with the library defaults h5py uses.
