@@ -34,8 +34,9 @@ void read_superblock(Reader::Impl& f) {
         char sig[8];
         f.fetch_into(pos, sig, 8, "the signature");
         if (std::memcmp(sig, kSignature, 8) != 0) continue;
+        // The superblock with the root entry is under 256 bytes for every width.
         const std::string sb =
-            f.fetch(pos, std::min<std::uint64_t>(96, f.size - pos), "the superblock");
+            f.fetch(pos, std::min<std::uint64_t>(256, f.size - pos), "the superblock");
         const auto* p = reinterpret_cast<const unsigned char*>(sb.data());
         if (sb.size() < 24)
             f.damaged("the superblock is truncated", std::to_string(sb.size()) + " bytes");
@@ -49,9 +50,7 @@ void read_superblock(Reader::Impl& f) {
         f.length_size = p[14];
         check_width(f, f.offset_size, "size of offsets");
         check_width(f, f.length_size, "size of lengths");
-        const std::string body =
-            f.fetch(pos, std::min<std::uint64_t>(f.size - pos, 256), "the superblock");
-        Cursor c(f, body, "the superblock");
+        Cursor c(f, sb, "the superblock");
         c.skip(24 + (version == 1 ? 4 : 0));
         f.base = c.address();
         c.address();  // free-space info
