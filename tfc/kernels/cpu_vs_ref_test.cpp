@@ -2,12 +2,14 @@
 // on the same float32 inputs. Tolerances are relative to float32 rounding: a few ulps for
 // element-wise work, sqrt(k) * eps * sum|a||b| for dot products.
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "tfc/core/random.h"
@@ -326,6 +328,132 @@ TEST(CpuVsRef, RnnForwardMatchesReferenceForEveryCell) {
             ASSERT_NEAR(seq_f[i], seq_r[i], 1e-5f) << "cell " << int(c.cell) << " at " << i;
         }
     }
+}
+
+// Splitting the batch over threads (RnnDesc::batch_chunks) must not change any result: the
+// chunked forward and backward against the float64 reference kernels on the same inputs, with a
+// batch that does not divide evenly, masks, initial states, recurrent dropout and go_backwards.
+TEST(CpuVsRef, RnnBatchChunksMatchReferenceForwardAndBackward) {
+    struct Case {
+        RnnCellKind cell;
+        bool reset_after;
+        bool go_backwards;
+    };
+    for (const Case c :
+         {Case{RnnCellKind::simple_rnn, false, false}, Case{RnnCellKind::lstm, false, true},
+          Case{RnnCellKind::gru, true, false}, Case{RnnCellKind::gru, false, true}}) {
+        RnnDesc d;
+        d.cell = c.cell;
+        d.reset_after = c.reset_after;
+        d.go_backwards = c.go_backwards;
+        d.batch = 7;
+        d.time = 6;
+        d.input = 3;
+        d.units = 5;
+        const std::int64_t B = d.batch, TT = d.time, U = d.units, GU = d.gates() * U;
+        const std::int64_t nbias = (c.cell == RnnCellKind::gru && c.reset_after ? 2 : 1) * GU;
+        const auto x = random_vec(B * TT * d.input, -2, 2, 21);
+        const auto k = random_vec(d.input * GU, -1, 1, 22);
+        const auto rk = random_vec(U * GU, -1, 1, 23);
+        const auto bias = random_vec(nbias, -1, 1, 24);
+        const auto h0 = random_vec(B * U, -1, 1, 25);
+        const auto c0 = random_vec(B * U, -1, 1, 26);
+        const auto scale = random_vec(B * U, 0, 2, 27);
+        const auto d_seq = random_vec(B * TT * U, -1, 1, 28);
+        const auto d_h = random_vec(B * U, -1, 1, 29);
+        const auto d_c = random_vec(B * U, -1, 1, 30);
+        std::vector<std::uint8_t> mask(B * TT);
+        for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = (i * 7 + i / 5) % 4 != 0;
+
+        struct Out {
+            std::vector<double> seq, h, c, dx, dk, drk, db, dh0, dc0;
+        };
+        // Runs forward then backward in T with `chunks`, returning everything as double.
+        auto run = [&]<typename T>(T, std::int64_t chunks) {
+            auto cv = [](const std::vector<float>& v) {
+                return std::vector<T>(v.begin(), v.end());
+            };
+            const auto xt = cv(x), kt = cv(k), rkt = cv(rk), bt = cv(bias), h0t = cv(h0),
+                       c0t = cv(c0), st = cv(scale), dst = cv(d_seq), dht = cv(d_h), dct = cv(d_c);
+            RnnDesc dd = d;
+            dd.batch_chunks = chunks;
+            std::vector<T> seq(B * TT * U), h(B * U), cl(B * U), ws(rnn_workspace_size(dd));
+            std::vector<T> dx(xt.size()), dk(kt.size()), drk(rkt.size()), db(bt.size()), dh0(B * U),
+                dc0(B * U);
+            RnnForwardArgs<T> f;
+            f.x = xt.data();
+            f.kernel = kt.data();
+            f.recurrent_kernel = rkt.data();
+            f.bias = bt.data();
+            f.h0 = h0t.data();
+            f.c0 = c0t.data();
+            f.mask = mask.data();
+            f.recurrent_scale = st.data();
+            f.seq = seq.data();
+            f.h_last = h.data();
+            f.c_last = cl.data();
+            f.workspace = ws.data();
+            RnnBackwardArgs<T> b;
+            b.x = xt.data();
+            b.kernel = kt.data();
+            b.recurrent_kernel = rkt.data();
+            b.has_bias = true;
+            b.mask = mask.data();
+            b.recurrent_scale = st.data();
+            b.workspace = ws.data();
+            b.d_seq = dst.data();
+            b.d_h_last = dht.data();
+            b.d_c_last = dct.data();
+            b.dx = dx.data();
+            b.d_kernel = dk.data();
+            b.d_recurrent_kernel = drk.data();
+            b.d_bias = db.data();
+            b.d_h0 = dh0.data();
+            b.d_c0 = dc0.data();
+            if constexpr (std::is_same_v<T, float>) {
+                cpu::rnn_forward(dd, f);
+                cpu::rnn_backward(dd, b);
+            } else {
+                ref::rnn_forward<T>(dd, f);
+                ref::rnn_backward<T>(dd, b);
+            }
+            auto dv = [](const std::vector<T>& v) {
+                return std::vector<double>(v.begin(), v.end());
+            };
+            return Out{dv(seq), dv(h), dv(cl), dv(dx), dv(dk), dv(drk), dv(db), dv(dh0), dv(dc0)};
+        };
+        const Out want = run(0.0, 1);
+        for (std::int64_t chunks : {1, 2, 3, 7}) {
+            const Out got = run(0.0f, chunks);
+            auto near = [&](const std::vector<double>& g, const std::vector<double>& w,
+                            const char* what) {
+                ASSERT_EQ(g.size(), w.size());
+                for (std::size_t i = 0; i < g.size(); ++i) {
+                    ASSERT_NEAR(g[i], w[i], 2e-4 * (1 + std::fabs(w[i])))
+                        << what << "[" << i << "], cell " << int(c.cell) << ", chunks " << chunks;
+                }
+            };
+            near(got.seq, want.seq, "seq");
+            near(got.h, want.h, "h_last");
+            near(got.dx, want.dx, "dx");
+            near(got.dk, want.dk, "d_kernel");
+            near(got.drk, want.drk, "d_recurrent_kernel");
+            near(got.db, want.db, "d_bias");
+            near(got.dh0, want.dh0, "d_h0");
+            if (c.cell == RnnCellKind::lstm) {
+                near(got.c, want.c, "c_last");
+                near(got.dc0, want.dc0, "d_c0");
+            }
+        }
+    }
+}
+
+TEST(CpuVsRef, RnnBatchChunksFollowTheThreadCount) {
+    EXPECT_EQ(cpu::rnn_batch_chunks(1), 1);
+    EXPECT_EQ(cpu::rnn_batch_chunks(cpu::kRnnMinChunkRows - 1), 1);
+    const std::int64_t threads = omp_get_max_threads();
+    EXPECT_EQ(cpu::rnn_batch_chunks(1024), threads);
+    EXPECT_LE(cpu::rnn_batch_chunks(2 * cpu::kRnnMinChunkRows), 2);
 }
 
 }  // namespace

@@ -108,11 +108,11 @@ Tensor unpack_rows(const Tensor& packed, std::int64_t r0, std::int64_t n) {
 }  // namespace
 
 RnnResult rnn(const Tensor& x, const Tensor& kernel, const Tensor& recurrent_kernel,
-              const Tensor& bias, const std::vector<Tensor>& initial_states,
-              const RnnOptions& o) {
+              const Tensor& bias, const std::vector<Tensor>& initial_states, const RnnOptions& o) {
     detail::check_floating(x, kWhere);
-    TFC_CHECK(x.rank() == 3, kWhere, x.rank() == 2 ? "RNN on 2-D input" : "input has the wrong rank",
-              shape_str(x.shape()), "rank 3: [batch, timesteps, features]",
+    TFC_CHECK(x.rank() == 3, kWhere,
+              x.rank() == 2 ? "RNN on 2-D input" : "input has the wrong rank", shape_str(x.shape()),
+              "rank 3: [batch, timesteps, features]",
               "add a time axis (e.g. ops::expand_dims(x, 1) for one step, or Reshape)");
     detail::check_floating(kernel, kWhere);
     detail::check_floating(recurrent_kernel, kWhere);
@@ -130,6 +130,7 @@ RnnResult rnn(const Tensor& x, const Tensor& kernel, const Tensor& recurrent_ker
     d.reset_after = o.reset_after;
     d.go_backwards = o.go_backwards;
     d.zero_output_for_mask = o.zero_output_for_mask;
+    if (x.dtype() == DType::float32) d.batch_chunks = kernels::cpu::rnn_batch_chunks(d.batch);
     const std::int64_t G = d.gates();
     TFC_CHECK(d.time >= 1, kWhere, "the sequence has no timesteps", shape_str(x.shape()),
               "at least one timestep", "pass sequences of length >= 1");
@@ -148,8 +149,8 @@ RnnResult rnn(const Tensor& x, const Tensor& kernel, const Tensor& recurrent_ker
     if (bias.defined()) {
         detail::check_same_dtype(x, bias, kWhere);
         const Shape want = gru_two_biases ? Shape{2, G * U} : Shape{G * U};
-        TFC_CHECK(bias.shape() == want, kWhere, "bias has the wrong shape",
-                  shape_str(bias.shape()), shape_str(want),
+        TFC_CHECK(bias.shape() == want, kWhere, "bias has the wrong shape", shape_str(bias.shape()),
+                  shape_str(want),
                   gru_two_biases ? "GRU(reset_after=true) takes bias [2, 3*units]"
                                  : "pass one bias value per gate unit");
     }
@@ -215,9 +216,9 @@ RnnResult rnn(const Tensor& x, const Tensor& kernel, const Tensor& recurrent_ker
     if (autograd::should_record(inputs)) {
         autograd::record(
             "rnn", inputs, packed,
-            [d, x, kernel, recurrent_kernel, has_bias = bias.defined(), bias_shape = bias.defined() ? bias.shape() : Shape{},
-             has_h0 = h0.defined(), has_c0 = c0.defined(), mask, scale, ws,
-             ns](const Tensor& g) {
+            [d, x, kernel, recurrent_kernel, has_bias = bias.defined(),
+             bias_shape = bias.defined() ? bias.shape() : Shape{}, has_h0 = h0.defined(),
+             has_c0 = c0.defined(), mask, scale, ws, ns](const Tensor& g) {
                 const std::int64_t B = d.batch, TT = d.time, U = d.units;
                 const Tensor gc = g;
                 Tensor d_seq = unpack_rows(gc, 0, TT);

@@ -3,10 +3,14 @@
 // tanh for the gate blocks (libm's scalar tanhf / expf calls were most of the step time).
 #include "tfc/kernels/cpu/rnn_kernels.h"
 
+#include <omp.h>
+
 #include <algorithm>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <exception>
+#include <vector>
 
 #include "tfc/kernels/cpu/cpu_kernels.h"
 
@@ -94,20 +98,133 @@ void fast_activate(RnnActivation kind, float* x, std::int64_t n) {
 #pragma omp simd
             for (std::int64_t i = 0; i < n; ++i) x[i] = x[i] > 0.0f ? x[i] : 0.0f;
             return;
-        case RnnActivation::linear: return;
+        case RnnActivation::linear:
+            return;
     }
+}
+
+// One chunk of batch rows: its first row, its descriptor (batch = its rows) and where its part
+// of the workspace starts.
+struct Chunk {
+    std::int64_t row0 = 0;
+    RnnDesc desc;
+    std::int64_t ws_offset = 0;
+};
+
+std::vector<Chunk> split(const RnnDesc& d) {
+    const std::int64_t n = std::clamp<std::int64_t>(d.batch_chunks, 1, d.batch);
+    std::vector<Chunk> chunks(static_cast<std::size_t>(n));
+    std::int64_t row = 0, ws = 0;
+    for (std::int64_t k = 0; k < n; ++k) {
+        Chunk& c = chunks[static_cast<std::size_t>(k)];
+        c.row0 = row;
+        c.desc = d;
+        c.desc.batch = d.batch / n + (k < d.batch % n ? 1 : 0);
+        c.desc.batch_chunks = 1;
+        c.ws_offset = ws;
+        row += c.desc.batch;
+        ws += rnn_workspace_size(c.desc);  // linear in batch: the chunks tile the whole
+    }
+    return chunks;
+}
+
+// Runs body(k) for every chunk, one OpenMP thread each; an exception ends the region cleanly
+// and is rethrown on the calling thread.
+template <typename Body>
+void for_each_chunk(std::size_t n, const Body& body) {
+    std::exception_ptr error;
+#pragma omp parallel for num_threads(static_cast <int>(n)) schedule(static, 1)
+    for (std::size_t k = 0; k < n; ++k) {
+        try {
+            body(k);
+        } catch (...) {
+#pragma omp critical(tfc_rnn_chunk_error)
+            if (!error) error = std::current_exception();
+        }
+    }
+    if (error) std::rethrow_exception(error);
+}
+
+template <typename T>
+const T* rows(const T* p, std::int64_t row0, std::int64_t row_elems) {
+    return p ? p + row0 * row_elems : nullptr;
+}
+template <typename T>
+T* rows(T* p, std::int64_t row0, std::int64_t row_elems) {
+    return p ? p + row0 * row_elems : nullptr;
 }
 
 }  // namespace
 
 void rnn_activate(RnnActivation kind, float* x, std::int64_t n) { fast_activate(kind, x, n); }
 
+std::int64_t rnn_batch_chunks(std::int64_t batch) {
+    const std::int64_t threads = omp_get_max_threads();
+    return std::clamp<std::int64_t>(std::min(threads, batch / kRnnMinChunkRows), 1, threads);
+}
+
 void rnn_forward(const RnnDesc& d, const RnnForwardArgs<float>& a) {
-    ref::rnn_forward<float>(d, a, &dnnl_gemm, &fast_activate);
+    if (d.batch_chunks <= 1 || d.batch <= 1) {
+        ref::rnn_forward<float>(d, a, &dnnl_gemm, &fast_activate);
+        return;
+    }
+    const std::vector<Chunk> chunks = split(d);
+    const std::int64_t TT = d.time, U = d.units;
+    for_each_chunk(chunks.size(), [&](std::size_t k) {
+        const Chunk& c = chunks[k];
+        RnnForwardArgs<float> s = a;
+        s.x = rows(a.x, c.row0, TT * d.input);
+        s.h0 = rows(a.h0, c.row0, U);
+        s.c0 = rows(a.c0, c.row0, U);
+        s.mask = rows(a.mask, c.row0, TT);
+        s.recurrent_scale = rows(a.recurrent_scale, c.row0, U);
+        s.seq = rows(a.seq, c.row0, TT * U);
+        s.h_last = rows(a.h_last, c.row0, U);
+        s.c_last = rows(a.c_last, c.row0, U);
+        s.workspace = a.workspace + c.ws_offset;
+        ref::rnn_forward<float>(c.desc, s, &dnnl_gemm, &fast_activate);
+    });
 }
 
 void rnn_backward(const RnnDesc& d, const RnnBackwardArgs<float>& a) {
-    ref::rnn_backward<float>(d, a, &dnnl_gemm);
+    if (d.batch_chunks <= 1 || d.batch <= 1) {
+        ref::rnn_backward<float>(d, a, &dnnl_gemm);
+        return;
+    }
+    const std::vector<Chunk> chunks = split(d);
+    const std::int64_t TT = d.time, U = d.units, GU = d.gates() * U;
+    const std::int64_t nk = d.input * GU, nrk = U * GU;
+    const std::int64_t nb =
+        a.has_bias ? (d.cell == RnnCellKind::gru && d.reset_after ? 2 : 1) * GU : 0;
+    // Chunk 0 writes the weight gradients in place; the others into their own partials.
+    std::vector<float> partial(static_cast<std::size_t>((chunks.size() - 1) * (nk + nrk + nb)));
+    for_each_chunk(chunks.size(), [&](std::size_t k) {
+        const Chunk& c = chunks[k];
+        RnnBackwardArgs<float> s = a;
+        s.x = rows(a.x, c.row0, TT * d.input);
+        s.mask = rows(a.mask, c.row0, TT);
+        s.recurrent_scale = rows(a.recurrent_scale, c.row0, U);
+        s.workspace = a.workspace + c.ws_offset;
+        s.d_seq = rows(a.d_seq, c.row0, TT * U);
+        s.d_h_last = rows(a.d_h_last, c.row0, U);
+        s.d_c_last = rows(a.d_c_last, c.row0, U);
+        s.dx = rows(a.dx, c.row0, TT * d.input);
+        s.d_h0 = rows(a.d_h0, c.row0, U);
+        s.d_c0 = rows(a.d_c0, c.row0, U);
+        if (k > 0) {
+            float* p = partial.data() + (k - 1) * (nk + nrk + nb);
+            s.d_kernel = p;
+            s.d_recurrent_kernel = p + nk;
+            s.d_bias = a.has_bias ? p + nk + nrk : nullptr;
+        }
+        ref::rnn_backward<float>(c.desc, s, &dnnl_gemm);
+    });
+    for (std::size_t k = 1; k < chunks.size(); ++k) {
+        const float* p = partial.data() + (k - 1) * (nk + nrk + nb);
+        for (std::int64_t i = 0; i < nk; ++i) a.d_kernel[i] += p[i];
+        for (std::int64_t i = 0; i < nrk; ++i) a.d_recurrent_kernel[i] += p[nk + i];
+        for (std::int64_t i = 0; i < nb; ++i) a.d_bias[i] += p[nk + nrk + i];
+    }
 }
 
 }  // namespace tfc::kernels::cpu

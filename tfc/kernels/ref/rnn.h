@@ -30,6 +30,10 @@ struct RnnDesc {
     bool reset_after = true;                                      // GRU only
     bool go_backwards = false;
     bool zero_output_for_mask = false;
+    // Fast float32 kernels only: the batch rows are split into this many contiguous chunks that
+    // run the whole sequence on separate threads (kernels/cpu/rnn_kernels.h). The workspace
+    // layout depends on it, so the backward pass must see the forward's value.
+    std::int64_t batch_chunks = 1;
 
     int gates() const { return cell == RnnCellKind::lstm ? 4 : cell == RnnCellKind::gru ? 3 : 1; }
     int states() const { return cell == RnnCellKind::lstm ? 2 : 1; }
@@ -44,15 +48,15 @@ struct RnnForwardArgs {
     const T* x = nullptr;
     const T* kernel = nullptr;
     const T* recurrent_kernel = nullptr;
-    const T* bias = nullptr;            // nullptr: no bias (use_bias=False)
-    const T* h0 = nullptr;              // [B, U]; nullptr = zeros
-    const T* c0 = nullptr;              // [B, U], LSTM only; nullptr = zeros
-    const std::uint8_t* mask = nullptr; // [B, T]; nullptr = every step used
-    const T* recurrent_scale = nullptr; // [B, U] recurrent-dropout scale on h before h.U; or null
-    T* seq = nullptr;                   // out [B, T, U]
-    T* h_last = nullptr;                // out [B, U]
-    T* c_last = nullptr;                // out [B, U], LSTM only
-    T* workspace = nullptr;             // out, rnn_workspace_size(d) elements
+    const T* bias = nullptr;             // nullptr: no bias (use_bias=False)
+    const T* h0 = nullptr;               // [B, U]; nullptr = zeros
+    const T* c0 = nullptr;               // [B, U], LSTM only; nullptr = zeros
+    const std::uint8_t* mask = nullptr;  // [B, T]; nullptr = every step used
+    const T* recurrent_scale = nullptr;  // [B, U] recurrent-dropout scale on h before h.U; or null
+    T* seq = nullptr;                    // out [B, T, U]
+    T* h_last = nullptr;                 // out [B, U]
+    T* c_last = nullptr;                 // out [B, U], LSTM only
+    T* workspace = nullptr;              // out, rnn_workspace_size(d) elements
 };
 
 template <typename T>
@@ -70,12 +74,12 @@ struct RnnBackwardArgs {
     const T* d_h_last = nullptr;  // [B, U]
     const T* d_c_last = nullptr;  // [B, U]
     // Outgoing gradients (all written, never accumulated).
-    T* dx = nullptr;                 // [B, T, I]
-    T* d_kernel = nullptr;           // [I, G*U]
-    T* d_recurrent_kernel = nullptr; // [U, G*U]
-    T* d_bias = nullptr;             // bias shape; ignored without bias
-    T* d_h0 = nullptr;               // [B, U]
-    T* d_c0 = nullptr;               // [B, U], LSTM only
+    T* dx = nullptr;                  // [B, T, I]
+    T* d_kernel = nullptr;            // [I, G*U]
+    T* d_recurrent_kernel = nullptr;  // [U, G*U]
+    T* d_bias = nullptr;              // bias shape; ignored without bias
+    T* d_h0 = nullptr;                // [B, U]
+    T* d_c0 = nullptr;                // [B, U], LSTM only
 };
 
 // dst[M,N] = op(A) . op(B) (+ dst if accumulate), the kernels/ref matmul signature.
