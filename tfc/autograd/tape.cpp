@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "tfc/core/error.h"
+#include "tfc/core/profiler.h"
 #include "tfc/core/tensor_impl.h"
 #include "tfc/ops/ops.h"
 
@@ -167,7 +168,11 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
             grad_out = std::move(g->second);
             grads.erase(g);
         }
-        std::vector<Tensor> in_grads = it->backward(grad_out);
+        std::vector<Tensor> in_grads;
+        {
+            const profiler::Scope scope(profiler::Kind::backward, it->op);
+            in_grads = it->backward(grad_out);
+        }
         TFC_ASSERT(in_grads.size() == it->inputs.size());
         for (std::size_t i = 0; i < in_grads.size(); ++i) {
             const Tensor& in = it->inputs[i];

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "tfc/core/error.h"
+#include "tfc/core/profiler.h"
 #include "tfc/initializers/initializers.h"
 #include "tfc/ops/ops.h"
 
@@ -56,6 +57,7 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
         ensure_built(s);
     }
     const Tensor mask = inputs.keras_mask();
+    const profiler::Scope scope(profiler::Kind::forward, name_.c_str());
     Tensor out = call(inputs, training);
     if (out.defined() && !out.keras_mask().defined()) {
         Tensor m = compute_mask(inputs, mask);

@@ -12,6 +12,7 @@
 
 #include "tfc/autograd/tape.h"
 #include "tfc/core/error.h"
+#include "tfc/core/profiler.h"
 #include "tfc/optimizers/adagrad.h"
 #include "tfc/optimizers/adam.h"
 #include "tfc/optimizers/optimizer_impl.h"
@@ -212,6 +213,8 @@ std::vector<Tensor> Optimizer::clip_gradients(const std::vector<Tensor>& grads) 
 
 void Optimizer::apply_gradients(const std::vector<Tensor>& grads, const std::vector<Tensor>& vars) {
     const std::string where = class_name() + ".apply_gradients";
+    const std::string profile_name = class_name();
+    const profiler::Scope scope(profiler::Kind::optimizer, profile_name.c_str());
     TFC_CHECK(grads.size() == vars.size(), where, "gradients and variables differ in number",
               std::to_string(grads.size()) + " gradients for " + std::to_string(vars.size()) +
                   " variables",

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <vector>
+#include <cstdio>
 
 #include "tfc/kernels/cpu/cpu_kernels.h"
 
@@ -133,9 +134,12 @@ std::vector<Chunk> split(const RnnDesc& d) {
 template <typename Body>
 void for_each_chunk(std::size_t n, const Body& body) {
     std::exception_ptr error;
-#pragma omp parallel for num_threads(static_cast <int>(n)) schedule(static, 1)
+    const int threads = static_cast<int>(n);
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (std::size_t k = 0; k < n; ++k) {
         try {
+            // Products inside a chunk run on its own thread: primitives planned for one thread.
+            omp_set_num_threads(1);
             body(k);
         } catch (...) {
 #pragma omp critical(tfc_rnn_chunk_error)
