@@ -100,8 +100,8 @@ Scope::Scope(Kind kind, const char* name) : kind_(kind), name_(name), on_(enable
 
 Scope::~Scope() {
     if (!on_) return;
-    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
-                          .count();
+    const double dt =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const bool forward = kind_ == Kind::forward;
     if (forward) --t_forward_depth;
     std::string key = forward ? "forward " : kind_ == Kind::backward ? "backward " : "optimizer ";
