@@ -16,6 +16,7 @@ namespace {
 
 using io_test::error_of;
 using io_test::scratch;
+using io_test::write_zip;
 
 std::string saved_model(const std::string& dir, std::int64_t units = 4) {
     Sequential m({Input({3}), Dense(units, {.name = "dense"}), Dense(2, {.name = "dense_1"})});
@@ -112,20 +113,6 @@ TEST(HostileFiles, HugeShapeClaimIsRefusedBeforeAllocating) {
     EXPECT_TRUE(e.find("impossible size") != std::string::npos ||
                 e.find("more data than the file") != std::string::npos || e.find("does not fit") != std::string::npos)
         << e;
-}
-
-void write_zip(const std::string& path, const std::vector<std::pair<std::string, std::string>>& entries,
-               bool deflate) {
-    int err = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    ASSERT_NE(z, nullptr);
-    for (const auto& [name, data] : entries) {
-        zip_source_t* src = zip_source_buffer(z, data.data(), data.size(), 0);
-        const zip_int64_t idx = zip_file_add(z, name.c_str(), src, ZIP_FL_ENC_UTF_8);
-        ASSERT_GE(idx, 0) << name;
-        zip_set_file_compression(z, static_cast<zip_uint64_t>(idx), deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 9);
-    }
-    ASSERT_EQ(zip_close(z), 0);
 }
 
 TEST(HostileFiles, ZipWithParentDirectoryEntriesIsRefused) {

@@ -130,8 +130,9 @@ TEST(LayerRoundTrip, MaskedTextStack) {
     Sequential m({Input({9}),
                   Embedding(30, 6, {.mask_zero = true, .input_length = 9}),
                   Bidirectional(LSTM(5, {.return_sequences = true}), {.merge_mode = "sum"}),
-                  GRU(4, {.recurrent_activation = "hard_sigmoid", .reset_after = false,
-                          .return_sequences = true}),
+                  // hard_sigmoid means different functions in .h5 and .keras files: its round
+                  // trips are in activation_names_test.cpp.
+                  GRU(4, {.reset_after = false, .return_sequences = true}),
                   TimeDistributed(Dense(3, {.activation = "tanh"})),
                   SimpleRNN(3, {.return_sequences = true, .go_backwards = true}),
                   GlobalAveragePooling1D(), Dense(1, {.activation = "sigmoid"})});

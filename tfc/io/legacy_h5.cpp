@@ -46,7 +46,8 @@ void load_legacy_weights(const h5::Reader& f, h5::Node group, Model& model) {
         const h5::Node g = h5::open_group(f, group, name);
         auto wn = h5::read_string_list_attr(f, g, "weight_names");
         TFC_CHECK(wn.has_value(), "load_weights", "layer group '" + name + "' has no weight_names",
-                  "'" + f.label() + "'", "a Keras weights group", "the file is damaged; re-save it");
+                  "'" + f.label() + "'", "a Keras weights group",
+                  "the file is damaged; re-save it");
         if (wn->empty()) continue;
         file_names.push_back(name);
         file_layers.push_back({name, g, std::move(*wn)});
@@ -72,8 +73,9 @@ void load_legacy_weights(const h5::Reader& f, h5::Node group, Model& model) {
             TFC_CHECK(shape == ws[k]->value.shape(), "load_weights",
                       "weight '" + fl.weight_names[k] + "' does not fit layer '" +
                           targets[i]->name() + "'",
-                      shape_str(shape) + " in the file", shape_str(ws[k]->value.shape()) +
-                      " for " + ws[k]->name, "load weights saved from the same architecture");
+                      shape_str(shape) + " in the file",
+                      shape_str(ws[k]->value.shape()) + " for " + ws[k]->name,
+                      "load weights saved from the same architecture");
             values[i].push_back(h5::read_dataset(f, fl.group, fl.weight_names[k]));
         }
     }
@@ -91,8 +93,8 @@ void write_legacy_weights(hid_t group, const Model& model) {
     std::sort(sorted.begin(), sorted.end(),
               [](const LayerPtr& a, const LayerPtr& b) { return a->name() < b->name(); });
     for (std::size_t i = 1; i < sorted.size(); ++i) {
-        TFC_CHECK(sorted[i]->name() != sorted[i - 1]->name(), "save_model", "two layers share a name",
-                  "'" + sorted[i]->name() + "'", "unique layer names",
+        TFC_CHECK(sorted[i]->name() != sorted[i - 1]->name(), "save_model",
+                  "two layers share a name", "'" + sorted[i]->name() + "'", "unique layer names",
                   "give each layer its own name before saving");
     }
     for (const auto& l : sorted) {
@@ -101,7 +103,8 @@ void write_legacy_weights(hid_t group, const Model& model) {
         // A nested model's weights keep their inner names ("conv2d/kernel:0"), as Keras's
         // variable names do.
         const bool nested = dynamic_cast<const ModelLayer*>(l.get()) != nullptr;
-        for (auto* w : l->weights()) weight_names.push_back((nested ? "" : l->name() + "/") + w->name + ":0");
+        for (auto* w : l->weights())
+            weight_names.push_back((nested ? "" : l->name() + "/") + w->name + ":0");
         h5::write_string_list_attr(g.get(), "weight_names", weight_names);
         auto ws = l->weights();
         for (std::size_t k = 0; k < ws.size(); ++k) {
@@ -127,7 +130,9 @@ std::shared_ptr<Model> read_legacy_model(const h5::Reader& f, const LoadOptions&
         fail("load_model", "the file has no model_config attribute", "'" + f.label() + "'",
              "a Keras .h5 model file", "save the model with Keras's model.save(\"m.h5\")");
     }
-    auto model = model_from_config(*config);
+    // Keras 2.0 files may lack keras_version; Keras 3 writes "3.x" here too.
+    auto model =
+        model_from_config(*config, h5::read_string_attr(f, root, "keras_version").value_or("2"));
     load_legacy_weights(f, h5::open_group(f, root, "model_weights"), *model);
     if (options.compile) {
         if (auto tc = h5::read_string_attr(f, root, "training_config")) {

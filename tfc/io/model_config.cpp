@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tfc/core/error.h"
+#include "tfc/io/activation_names_impl.h"
 #include "tfc/io/functional_config_impl.h"
 #include "tfc/io/json_impl.h"
 #include "tfc/io/layer_registry.h"
@@ -46,8 +47,8 @@ const json& layers_of(const json& model, const std::string& cls) {
     const json& cfg = model["config"];
     if (cls == "Sequential" && cfg.is_array()) return cfg;  // Keras <= 2.1 list form
     TFC_CHECK(cfg.is_object() && cfg.contains("layers") && cfg["layers"].is_array(), "load_model",
-              "the " + cls + " config has no layer list", json_excerpt(cfg),
-              "a 'layers' list", "the file is damaged; re-save it with Keras");
+              "the " + cls + " config has no layer list", json_excerpt(cfg), "a 'layers' list",
+              "the file is damaged; re-save it with Keras");
     TFC_CHECK(cfg["layers"].size() <= kMaxLayers, "load_model", "too many layers",
               std::to_string(cfg["layers"].size()), "at most " + std::to_string(kMaxLayers),
               "the file is damaged or hostile");
@@ -76,17 +77,38 @@ void check_no_code_layers(const std::string& model_config_json) {
     scan_code_layers(parse_json(model_config_json, "load_model: model_config"), 0);
 }
 
-std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
-    const json model = parse_json(model_config_json, "load_model: model_config");
+namespace {
+
+std::shared_ptr<Model> model_from_tree(const json& model);
+
+}  // namespace
+
+std::shared_ptr<Model> model_from_config(const std::string& model_config_json,
+                                         const std::string& keras_version) {
+    json model = parse_json(model_config_json, "load_model: model_config");
     scan_code_layers(model, 0);
+    std::string version = keras_version;
+    if (version.empty() && model.is_object() && model.contains("keras_version") &&
+        model["keras_version"].is_string()) {
+        version = model["keras_version"].get<std::string>();
+    }
+    activations_from_file(model, keras_major_version(version));
+    return model_from_tree(model);
+}
+
+namespace {
+
+std::shared_ptr<Model> model_from_tree(const json& model) {
     const std::string cls = class_name_of(model, "load_model: model_config");
     const bool functional = cls == "Functional" || cls == "Model";
-    TFC_CHECK(cls == "Sequential" || functional, "load_model", "unsupported model class '" + cls + "'",
-              cls, "Sequential, Functional or Model", "save a Keras Sequential or functional model");
+    TFC_CHECK(cls == "Sequential" || functional, "load_model",
+              "unsupported model class '" + cls + "'", cls, "Sequential, Functional or Model",
+              "save a Keras Sequential or functional model");
     const json& layers = layers_of(model, cls);
     const json& cfg = model["config"];
     std::string name = cfg.is_object() && cfg.contains("name") && cfg["name"].is_string()
-                           ? cfg["name"].get<std::string>() : "";
+                           ? cfg["name"].get<std::string>()
+                           : "";
 
     // Every weight the layers below create (when the model is built) counts against this.
     const WeightBudget budget(kMaxWeightValues, "load_model");
@@ -95,7 +117,7 @@ std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
     for (const auto& entry : layers) {
         const std::string layer_cls = class_name_of(entry, "load_model: model_config");
         if (layer_cls == "Sequential" || layer_cls == "Functional" || layer_cls == "Model") {
-            built.push_back(as_layer(model_from_config(entry.dump())));  // a nested model
+            built.push_back(as_layer(model_from_tree(entry)));  // a nested model
             continue;
         }
         JsonNode node{entry.contains("config") ? entry["config"] : json::object()};
@@ -103,7 +125,8 @@ std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
     }
     if (functional) return functional_from_config(model, layers, built);
     auto seq = std::make_shared<Sequential>();
-    if (!name.empty()) seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{}, name);
+    if (!name.empty())
+        seq = std::make_shared<Sequential>(std::initializer_list<LayerHandle>{}, name);
     for (auto& layer : built) seq->add(layer);
     if (!seq->built() && !seq->layers().empty() && cfg.is_object()) {
         Shape s;
@@ -117,11 +140,11 @@ std::shared_ptr<Model> model_from_config(const std::string& model_config_json) {
     return seq;
 }
 
-namespace {
-
 json dtype_policy() {
-    return json{{"module", "keras"}, {"class_name", "DTypePolicy"},
-                {"config", {{"name", "float32"}}}, {"registered_name", nullptr}};
+    return json{{"module", "keras"},
+                {"class_name", "DTypePolicy"},
+                {"config", {{"name", "float32"}}},
+                {"registered_name", nullptr}};
 }
 
 // Keras 3 spelling of a config value: {"class_name", "config"} objects get module keys; a nested
@@ -131,24 +154,35 @@ json keras3_value(const json& v) {
     const json& c = v["config"];
     if (c.is_object() && c.contains("name")) {
         json cfg = json::object();
-        for (const auto& [k, x] : c.items()) cfg[k] = k == "dtype" ? dtype_policy() : keras3_value(x);
-        return json{{"module", "keras.layers"}, {"class_name", v["class_name"]}, {"config", cfg},
+        for (const auto& [k, x] : c.items())
+            cfg[k] = k == "dtype" ? dtype_policy() : keras3_value(x);
+        return json{{"module", "keras.layers"},
+                    {"class_name", v["class_name"]},
+                    {"config", cfg},
                     {"registered_name", nullptr}};
     }
-    return json{{"module", "keras.initializers"}, {"class_name", v["class_name"]},
-                {"config", c}, {"registered_name", nullptr}};
+    return json{{"module", "keras.initializers"},
+                {"class_name", v["class_name"]},
+                {"config", c},
+                {"registered_name", nullptr}};
 }
+
+}  // namespace
+
+namespace {
+
+json model_tree(const Model& model, ConfigStyle style);
 
 }  // namespace
 
 json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input_shape) {
     if (const auto* nested = dynamic_cast<const ModelLayer*>(&layer)) {
-        return parse_json(model_to_config(*nested->model(), style), "save_model");
+        return model_tree(*nested->model(), style);
     }
     const LayerCodec* codec = LayerRegistry::instance().find(layer.class_name());
-    TFC_CHECK(codec != nullptr, "save_model", "layer type '" + layer.class_name() +
-              "' has no Keras config writer", layer.name(), "a registered layer type",
-              "add the layer type to tfc::io::LayerRegistry");
+    TFC_CHECK(codec != nullptr, "save_model",
+              "layer type '" + layer.class_name() + "' has no Keras config writer", layer.name(),
+              "a registered layer type", "add the layer type to tfc::io::LayerRegistry");
     ConfigWriter specific;
     codec->to_config(layer, specific);
     json cfg = json::object();
@@ -163,8 +197,11 @@ json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input
     for (const auto& [k, v] : specific.node().value.items()) {
         cfg[k] = style == ConfigStyle::keras3 ? keras3_value(v) : v;
     }
-    if (style == ConfigStyle::legacy_h5) return json{{"class_name", layer.class_name()}, {"config", cfg}};
-    json e{{"module", "keras.layers"}, {"class_name", layer.class_name()}, {"config", cfg},
+    if (style == ConfigStyle::legacy_h5)
+        return json{{"class_name", layer.class_name()}, {"config", cfg}};
+    json e{{"module", "keras.layers"},
+           {"class_name", layer.class_name()},
+           {"config", cfg},
            {"registered_name", nullptr}};
     if (layer.built()) {
         ConfigWriter w;
@@ -175,6 +212,14 @@ json layer_entry(const Layer& layer, ConfigStyle style, const Shape& batch_input
 }
 
 std::string model_to_config(const Model& model, ConfigStyle style) {
+    json out = model_tree(model, style);
+    activations_to_file(out, style);
+    return out.dump();
+}
+
+namespace {
+
+json model_tree(const Model& model, ConfigStyle style) {
     if (const auto* fn = dynamic_cast<const Functional*>(&model)) {
         json out = functional_to_config(*fn, style);
         if (style == ConfigStyle::keras3) {
@@ -182,7 +227,7 @@ std::string model_to_config(const Model& model, ConfigStyle style) {
             const std::string tc = training_config_of(model, style);
             if (!tc.empty()) out["compile_config"] = parse_json(tc, "save_model");
         }
-        return out.dump();
+        return out;
     }
     const auto* seq = dynamic_cast<const Sequential*>(&model);
     TFC_CHECK(seq != nullptr, "save_model",
@@ -197,7 +242,8 @@ std::string model_to_config(const Model& model, ConfigStyle style) {
         json cfg = json::object();
         ConfigWriter w;
         w.set_shape("s", in);
-        cfg[style == ConfigStyle::keras3 ? "batch_shape" : "batch_input_shape"] = w.node().value["s"];
+        cfg[style == ConfigStyle::keras3 ? "batch_shape" : "batch_input_shape"] =
+            w.node().value["s"];
         cfg["dtype"] = "float32";
         cfg["sparse"] = false;
         cfg["ragged"] = false;
@@ -205,8 +251,10 @@ std::string model_to_config(const Model& model, ConfigStyle style) {
         if (style == ConfigStyle::legacy_h5) {
             layers.push_back(json{{"class_name", "InputLayer"}, {"config", cfg}});
         } else {
-            layers.push_back(json{{"module", "keras.layers"}, {"class_name", "InputLayer"},
-                                  {"config", cfg}, {"registered_name", nullptr}});
+            layers.push_back(json{{"module", "keras.layers"},
+                                  {"class_name", "InputLayer"},
+                                  {"config", cfg},
+                                  {"registered_name", nullptr}});
         }
     }
     for (const auto& l : all) layers.push_back(layer_entry(*l, style, {}));
@@ -222,16 +270,16 @@ std::string model_to_config(const Model& model, ConfigStyle style) {
         w.set_shape("s", in);
         cfg["build_input_shape"] = w.node().value["s"];
     }
-    if (style == ConfigStyle::legacy_h5) return json{{"class_name", "Sequential"}, {"config", cfg}}.dump();
-    json out{{"module", "keras"}, {"class_name", "Sequential"}, {"config", cfg},
+    if (style == ConfigStyle::legacy_h5) return json{{"class_name", "Sequential"}, {"config", cfg}};
+    json out{{"module", "keras"},
+             {"class_name", "Sequential"},
+             {"config", cfg},
              {"registered_name", nullptr}};
     if (!in.empty()) out["build_config"] = json{{"input_shape", w.node().value["s"]}};
     const std::string tc = training_config_of(model, style);
     if (!tc.empty()) out["compile_config"] = parse_json(tc, "save_model");
-    return out.dump();
+    return out;
 }
-
-namespace {
 
 [[noreturn]] void compile_fail(const std::string& problem, const std::string& got,
                                const std::string& expected) {
@@ -242,11 +290,13 @@ namespace {
 double num(const json& cfg, std::initializer_list<const char*> keys, double fallback) {
     for (const char* k : keys) {
         if (!cfg.contains(k) || cfg[k].is_null()) continue;
-        if (!cfg[k].is_number()) compile_fail(std::string("optimizer '") + k + "' is not a number",
-                                              json_excerpt(cfg[k]), "a number");
+        if (!cfg[k].is_number())
+            compile_fail(std::string("optimizer '") + k + "' is not a number", json_excerpt(cfg[k]),
+                         "a number");
         const double v = cfg[k].get<double>();
-        if (!std::isfinite(v)) compile_fail(std::string("optimizer '") + k + "' is not finite",
-                                            json_excerpt(cfg[k]), "a finite number");
+        if (!std::isfinite(v))
+            compile_fail(std::string("optimizer '") + k + "' is not finite", json_excerpt(cfg[k]),
+                         "a finite number");
         return v;
     }
     return fallback;
@@ -260,13 +310,15 @@ OptimizerPtr optimizer_from(const json& spec) {
     }
     std::string cls = spec["class_name"].get<std::string>();
     if (cls.rfind("Custom>", 0) == 0) cls = cls.substr(7);  // TF 2.11+ new-optimizer naming
-    const json cfg = spec.contains("config") && spec["config"].is_object() ? spec["config"] : json::object();
+    const json cfg =
+        spec.contains("config") && spec["config"].is_object() ? spec["config"] : json::object();
     if (cfg.contains("learning_rate") && cfg["learning_rate"].is_object()) {
-        compile_fail("learning-rate schedules are not supported", json_excerpt(cfg["learning_rate"]),
-                     "a constant learning rate");
+        compile_fail("learning-rate schedules are not supported",
+                     json_excerpt(cfg["learning_rate"]), "a constant learning rate");
     }
     if (num(cfg, {"decay"}, 0.0) != 0.0) {
-        compile_fail("the legacy 'decay' argument is not supported", json_excerpt(cfg["decay"]), "0");
+        compile_fail("the legacy 'decay' argument is not supported", json_excerpt(cfg["decay"]),
+                     "0");
     }
     for (const char* k : {"weight_decay", "use_ema"}) {
         if (cfg.contains(k) && !cfg[k].is_null() && cfg[k] != json(false) && cfg[k] != json(0) &&
@@ -276,8 +328,10 @@ OptimizerPtr optimizer_from(const json& spec) {
     }
     const double lr = num(cfg, {"learning_rate", "lr"}, -1.0);
     auto clip = [&](auto& o) {
-        if (cfg.contains("clipnorm") && !cfg["clipnorm"].is_null()) o.clipnorm = num(cfg, {"clipnorm"}, 0);
-        if (cfg.contains("clipvalue") && !cfg["clipvalue"].is_null()) o.clipvalue = num(cfg, {"clipvalue"}, 0);
+        if (cfg.contains("clipnorm") && !cfg["clipnorm"].is_null())
+            o.clipnorm = num(cfg, {"clipnorm"}, 0);
+        if (cfg.contains("clipvalue") && !cfg["clipvalue"].is_null())
+            o.clipvalue = num(cfg, {"clipvalue"}, 0);
         if (cfg.contains("global_clipnorm") && !cfg["global_clipnorm"].is_null()) {
             o.global_clipnorm = num(cfg, {"global_clipnorm"}, 0);
         }
@@ -313,7 +367,8 @@ OptimizerPtr optimizer_from(const json& spec) {
     if (cls == "Adagrad") {
         AdagradOptions o;
         o.learning_rate = lr < 0 ? o.learning_rate : lr;
-        o.initial_accumulator_value = num(cfg, {"initial_accumulator_value"}, o.initial_accumulator_value);
+        o.initial_accumulator_value =
+            num(cfg, {"initial_accumulator_value"}, o.initial_accumulator_value);
         o.epsilon = num(cfg, {"epsilon"}, o.epsilon);
         clip(o);
         return std::make_shared<Adagrad>(o);
@@ -332,7 +387,8 @@ LossRef loss_from(const json& spec) {
                 return LossRef(losses::Huber({.delta = cfg["delta"].get<double>()}));
             }
             for (const char* k : {"from_logits", "label_smoothing"}) {
-                if (cfg.contains(k) && cfg[k] != json(false) && cfg[k] != json(0) && cfg[k] != json(0.0)) {
+                if (cfg.contains(k) && cfg[k] != json(false) && cfg[k] != json(0) &&
+                    cfg[k] != json(0.0)) {
                     compile_fail(std::string("loss option '") + k + "' is not supported",
                                  json_excerpt(spec), "the default");
                 }
@@ -364,15 +420,16 @@ void collect_metrics(const json& v, std::vector<MetricRef>& out, int depth) {
 
 void compile_from_config(Model& model, const std::string& text, bool keras3) {
     const json tc = parse_json(text, "load_model: training_config");
-    TFC_CHECK(tc.is_object(), "load_model: training_config", "not a JSON object",
-              json_excerpt(tc), "a dict", "the file is damaged; re-save it");
+    TFC_CHECK(tc.is_object(), "load_model: training_config", "not a JSON object", json_excerpt(tc),
+              "a dict", "the file is damaged; re-save it");
     const json& opt = keras3 ? tc.value("optimizer", json()) : tc.value("optimizer_config", json());
     const json& loss = tc.value("loss", json());
     if (loss.is_null()) compile_fail("there is no loss", "null", "a loss");
     if (loss.is_object() && !loss.contains("class_name")) {
         compile_fail("per-output losses are not supported", json_excerpt(loss), "a single loss");
     }
-    if (loss.is_array()) compile_fail("per-output losses are not supported", json_excerpt(loss), "a single loss");
+    if (loss.is_array())
+        compile_fail("per-output losses are not supported", json_excerpt(loss), "a single loss");
     std::vector<MetricRef> metrics;
     collect_metrics(tc.value("metrics", json()), metrics, 0);
     model.compile(optimizer_from(opt), loss_from(loss), metrics);
@@ -417,8 +474,10 @@ std::string training_config_of(const Model& model, ConfigStyle style) {
         out["loss_weights"] = nullptr;
         out["optimizer_config"] = json{{"class_name", opt.class_name()}, {"config", ocfg}};
     } else {
-        out["optimizer"] = json{{"module", "keras.optimizers"}, {"class_name", opt.class_name()},
-                                {"config", ocfg}, {"registered_name", nullptr}};
+        out["optimizer"] = json{{"module", "keras.optimizers"},
+                                {"class_name", opt.class_name()},
+                                {"config", ocfg},
+                                {"registered_name", nullptr}};
         out["loss"] = model.loss()->name();
         out["loss_weights"] = nullptr;
         out["metrics"] = metrics;

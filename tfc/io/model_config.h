@@ -16,7 +16,11 @@ namespace tfc::io {
 void check_no_code_layers(const std::string& model_config_json);
 // Builds the model (unbuilt layers get built when the input shape is known).
 // A Sequential config gives a tfc::Sequential, a functional one a tfc::Functional.
-std::shared_ptr<Model> model_from_config(const std::string& model_config_json);
+// `keras_version` is the version that wrote the config (the file's keras_version; "" = the
+// config's own top-level "keras_version" key, else Keras 2): it decides what "hard_sigmoid" means
+// (activation_names_impl.h).
+std::shared_ptr<Model> model_from_config(const std::string& model_config_json,
+                                         const std::string& keras_version = "");
 
 enum class ConfigStyle {
     legacy_h5,  // {"class_name", "config"} as the .h5 writer of Keras 2.15 writes it

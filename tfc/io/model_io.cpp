@@ -1,9 +1,10 @@
 #include "tfc/io/model_io.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "tfc/core/error.h"
 #include "tfc/io/formats_impl.h"
@@ -39,10 +40,21 @@ void compile_keras3(Model& model, const std::string& config_text, const LoadOpti
     }
 }
 
+// metadata.json's keras_version: "2.13.1" from tf.keras 2.13-2.15, "3.x" from Keras 3. A
+// .keras file without one is taken as Keras 3's, whose format it is.
+std::string zip_keras_version(const std::string& metadata) {
+    if (metadata.empty()) return "3";
+    const io::json md = io::parse_json(metadata, "load_model: metadata.json");
+    if (md.is_object() && md.contains("keras_version") && md["keras_version"].is_string()) {
+        return md["keras_version"].get<std::string>();
+    }
+    return "3";
+}
+
 std::shared_ptr<Model> load_keras_zip(const std::string& path, const LoadOptions& options) {
     const io::ZipEntries z = io::read_keras_zip(path, true);
     io::check_no_code_layers(z.config);
-    auto model = io::model_from_config(z.config);
+    auto model = io::model_from_config(z.config, zip_keras_version(z.metadata));
     compile_keras3(*model, z.config, options);
     const io::h5::Reader f = io::h5::Reader::from_image(z.weights, "model.weights.h5 in " + path);
     io::load_keras3_weights(f, *model);
@@ -54,7 +66,8 @@ std::shared_ptr<Model> load_keras_zip(const std::string& path, const LoadOptions
 
 namespace io {
 
-void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write) {
+void write_atomically(const std::string& path,
+                      const std::function<void(const std::string&)>& write) {
     static std::atomic<unsigned> counter{0};
     const std::filesystem::path target(path);
     const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
@@ -105,7 +118,8 @@ void load_weights(Model& model, const std::string& path) {
     }
     const io::h5::Node root = f.root();
     if (!io::h5::has_attr(f, root, "layer_names") && io::h5::exists(f, root, "model_weights")) {
-        io::load_legacy_weights(f, io::h5::open_group(f, root, "model_weights"), model);  // a full-model file
+        io::load_legacy_weights(f, io::h5::open_group(f, root, "model_weights"),
+                                model);  // a full-model file
         return;
     }
     io::load_legacy_weights(f, root, model);
@@ -146,7 +160,8 @@ void describe_config(const std::string& text, ModelFileInfo& info) {
     if (m.contains("class_name") && m["class_name"].is_string()) info.model_class = m["class_name"];
     if (!m.contains("config")) return;
     const io::json& c = m["config"];
-    const io::json* layers = c.is_array() ? &c : (c.is_object() && c.contains("layers") ? &c["layers"] : nullptr);
+    const io::json* layers =
+        c.is_array() ? &c : (c.is_object() && c.contains("layers") ? &c["layers"] : nullptr);
     if (layers == nullptr || !layers->is_array()) return;
     for (const auto& l : *layers) {
         if (l.is_object() && l.contains("class_name") && l["class_name"].is_string()) {
@@ -185,8 +200,8 @@ ModelFileInfo inspect_model_file(const std::string& path) {
         }
         describe_config(z.config, info);
         const io::json cfg = io::parse_json(z.config, "model info: config.json");
-        info.has_training_config = cfg.is_object() && cfg.contains("compile_config") &&
-                                   cfg["compile_config"].is_object();
+        info.has_training_config =
+            cfg.is_object() && cfg.contains("compile_config") && cfg["compile_config"].is_object();
         return info;
     }
     const io::h5::Reader f = io::h5::Reader::open(path);

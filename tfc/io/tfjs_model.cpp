@@ -412,7 +412,9 @@ std::shared_ptr<Model> load_tfjs_model(const std::string& model_json_path,
 
     const std::string config = topology.model_config->dump();
     io::check_no_code_layers(config);
-    auto model = io::model_from_config(config);
+    // TF.js runs the model with its own activations, which are Keras 2's, whatever Keras version
+    // its converter ran under.
+    auto model = io::model_from_config(config, "2");
     TFC_CHECK(model->built(), io::kWhere,
               "the model has no input shape, so its weights do not exist", model->name(),
               "a first layer with batch_input_shape",

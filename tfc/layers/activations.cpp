@@ -12,9 +12,8 @@ namespace {
 // keras/activations.py `softmax`: rejects 1-D input, then caches the logits on the output
 // (`output._keras_logits = x`) so the cross-entropy losses can use the stable logits form.
 Tensor softmax_activation(const Tensor& x) {
-    TFC_CHECK(x.rank() > 1, "softmax", "cannot apply softmax to a 1-D tensor",
-              shape_str(x.shape()), "rank >= 2 (batch, classes)",
-              "feed batched input, e.g. reshape to (1, n)");
+    TFC_CHECK(x.rank() > 1, "softmax", "cannot apply softmax to a 1-D tensor", shape_str(x.shape()),
+              "rank >= 2 (batch, classes)", "feed batched input, e.g. reshape to (1, n)");
     Tensor y = ops::softmax(x, -1);
     y.set_keras_logits(x, "softmax");
     return y;
@@ -50,6 +49,10 @@ const std::map<std::string, ActivationFn>& registry() {
         {"leaky_relu", [](const Tensor& x) { return ops::leaky_relu(x, 0.2); }},
         // Keras 2: clip(0.2 x + 0.5, 0, 1) (Keras 3 changed it to relu6(x + 3) / 6).
         {"hard_sigmoid", [](const Tensor& x) { return ops::hard_sigmoid(x); }},
+        // Keras 3's hard_sigmoid, relu6(x + 3) / 6 (keras/src/backend/*/nn.py): the name files
+        // written by Keras >= 3 map to (tfc/io/activation_names_impl.h).
+        {"hard_sigmoid_keras3",
+         [](const Tensor& x) { return ops::div(ops::clip(ops::add(x, 3.0), 0.0, 6.0), 6.0); }},
         {"exponential", [](const Tensor& x) { return ops::exponential(x); }},
     };
     return table;
@@ -62,9 +65,7 @@ std::string canonical(const std::string& name) {
 
 }  // namespace
 
-bool is_known_activation(const std::string& name) {
-    return registry().count(canonical(name)) > 0;
-}
+bool is_known_activation(const std::string& name) { return registry().count(canonical(name)) > 0; }
 
 ActivationFn get_activation(const std::string& name) {
     const auto& table = registry();

@@ -40,6 +40,8 @@ const std::map<std::string, std::function<double(double)>>& references() {
         {"mish", [](double x) { return x * std::tanh(softplus_ref(x)); }},
         {"leaky_relu", [](double x) { return x > 0 ? x : 0.2 * x; }},
         {"hard_sigmoid", [](double x) { return std::clamp(0.2 * x + 0.5, 0.0, 1.0); }},
+        // Keras 3 (keras/src/activations/activations.py): 0 for x <= -3, 1 for x >= 3, x/6 + 1/2.
+        {"hard_sigmoid_keras3", [](double x) { return std::clamp(x / 6.0 + 0.5, 0.0, 1.0); }},
         {"exponential", [](double x) { return std::exp(x); }},
     };
     return refs;
@@ -47,7 +49,8 @@ const std::map<std::string, std::function<double(double)>>& references() {
 
 Tensor grid_f64() {
     std::vector<double> v;
-    for (int i = 0; i < 24; ++i) v.push_back(-4.1 + 0.35 * i);  // avoids the kinks at 0, +-2.5
+    // Avoids the kinks at 0, +-2.5 (Keras 2 hard_sigmoid) and +-3 (Keras 3's).
+    for (int i = 0; i < 24; ++i) v.push_back(-4.1 + 0.35 * i);
     return Tensor::from_vector(v, {4, 6});
 }
 

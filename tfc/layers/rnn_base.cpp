@@ -23,10 +23,10 @@ RecurrentLayer::RecurrentLayer(std::int64_t units, RecurrentConfig config, const
     }
     // Fail on an unknown activation now, not at the first call.
     for (const std::string* a : {&config_.activation, &config_.recurrent_activation}) {
-        TFC_CHECK(*a == "tanh" || *a == "sigmoid" || *a == "hard_sigmoid" || *a == "relu" ||
-                      *a == "linear",
+        TFC_CHECK(*a == "tanh" || *a == "sigmoid" || *a == "hard_sigmoid" ||
+                      *a == "hard_sigmoid_keras3" || *a == "relu" || *a == "linear",
                   name_, "unsupported activation", "'" + *a + "'",
-                  "one of tanh, sigmoid, hard_sigmoid, relu, linear",
+                  "one of tanh, sigmoid, hard_sigmoid, hard_sigmoid_keras3, relu, linear",
                   "pass one of the supported names");
     }
     set_declared_input_shape(config_.input_shape);
@@ -84,8 +84,9 @@ std::vector<Tensor> RecurrentLayer::call_with_state(const Tensor& inputs,
     check_input_shape(inputs.shape());
     if (!built_) ensure_built({-1, inputs.dim(1), inputs.dim(2)});
     const Tensor k = kernel();
-    TFC_CHECK(inputs.dim(2) == k.dim(0), name_, "input's feature dimension does not match the kernel",
-              shape_str(inputs.shape()), "last dimension " + std::to_string(k.dim(0)),
+    TFC_CHECK(inputs.dim(2) == k.dim(0), name_,
+              "input's feature dimension does not match the kernel", shape_str(inputs.shape()),
+              "last dimension " + std::to_string(k.dim(0)),
               "feed inputs shaped like the ones the layer was built with");
     const Tensor mask = mask_in.defined() ? mask_in : inputs.keras_mask();
     const std::int64_t B = inputs.dim(0), T = inputs.dim(1);

@@ -20,10 +20,11 @@ kernels::RnnActivation parse_activation(const std::string& name, const char* arg
     if (name == "tanh") return kernels::RnnActivation::tanh;
     if (name == "sigmoid") return kernels::RnnActivation::sigmoid;
     if (name == "hard_sigmoid") return kernels::RnnActivation::hard_sigmoid;
+    if (name == "hard_sigmoid_keras3") return kernels::RnnActivation::hard_sigmoid_keras3;
     if (name == "relu") return kernels::RnnActivation::relu;
     if (name == "linear" || name.empty()) return kernels::RnnActivation::linear;
     fail(kWhere, std::string("unsupported ") + arg, "'" + name + "'",
-         "one of tanh, sigmoid, hard_sigmoid, relu, linear",
+         "one of tanh, sigmoid, hard_sigmoid, hard_sigmoid_keras3, relu, linear",
          "pass one of the supported activation names");
 }
 

@@ -24,8 +24,10 @@ enum class RnnCell { simple_rnn, lstm, gru };
 
 struct RnnOptions {
     RnnCell cell = RnnCell::simple_rnn;
-    std::string activation = "tanh";  // tanh, sigmoid, hard_sigmoid, relu, linear
-    std::string recurrent_activation = "sigmoid";  // LSTM/GRU gates; "hard_sigmoid" = K2 clip
+    // tanh, sigmoid, hard_sigmoid (Keras 2: clip(0.2x + 0.5)), hard_sigmoid_keras3
+    // (relu6(x + 3) / 6), relu, linear
+    std::string activation = "tanh";
+    std::string recurrent_activation = "sigmoid";  // LSTM/GRU gates
     bool reset_after = true;                      // GRU only
     bool go_backwards = false;
     bool zero_output_for_mask = false;

@@ -12,6 +12,7 @@
 #include "tests/harness/gradcheck.h"
 #include "tfc/autograd/tape.h"
 #include "tfc/core/error.h"
+#include "tfc/layers/activations.h"
 #include "tfc/ops/embedding.h"
 #include "tfc/ops/ops.h"
 
@@ -84,16 +85,21 @@ Tensor run_all(const Case& c, const std::vector<Tensor>& in) {
 std::vector<Case> all_cases() {
     std::vector<Case> cs;
     for (RnnCell cell : {RnnCell::simple_rnn, RnnCell::lstm, RnnCell::gru}) {
-        const std::string n = cell == RnnCell::lstm ? "lstm" : cell == RnnCell::gru ? "gru" : "srnn";
+        const std::string n = cell == RnnCell::lstm  ? "lstm"
+                              : cell == RnnCell::gru ? "gru"
+                                                     : "srnn";
         cs.push_back({n, cell});
         cs.push_back({n + "_masked", cell, true, "sigmoid", true});
         cs.push_back({n + "_masked_zero_back", cell, true, "sigmoid", true, true, true});
         cs.push_back({n + "_init_scale", cell, true, "sigmoid", true, false, false, true, true});
     }
     cs.push_back({"lstm_hard_sigmoid", RnnCell::lstm, true, "hard_sigmoid", true});
+    cs.push_back({"lstm_hard_sigmoid_keras3", RnnCell::lstm, true, "hard_sigmoid_keras3", true});
+    cs.push_back(
+        {"gru_hard_sigmoid_keras3", RnnCell::gru, true, "hard_sigmoid_keras3", false, true});
     cs.push_back({"gru_reset_before", RnnCell::gru, false});
-    cs.push_back({"gru_reset_before_all", RnnCell::gru, false, "sigmoid", true, true, false, true,
-                  true});
+    cs.push_back(
+        {"gru_reset_before_all", RnnCell::gru, false, "sigmoid", true, true, false, true, true});
     cs.push_back({"gru_reset_before_hard", RnnCell::gru, false, "hard_sigmoid", true, false, true});
     return cs;
 }
@@ -146,6 +152,38 @@ TEST(RnnOp, Float32KernelMatchesFloat64Reference) {
     }
 }
 
+// The fused op's gate activations are the named activations: one LSTM step from (h0, c0) with
+// each gate recurrent activation (Keras 2's and Keras 3's hard_sigmoid included), against the
+// same step composed from ops and layers/activations.
+TEST(RnnOp, GateActivationsAreTheNamedActivations) {
+    for (const char* ra : {"sigmoid", "hard_sigmoid", "hard_sigmoid_keras3"}) {
+        SCOPED_TRACE(ra);
+        const Tensor x = testing::random_f64({B, 1, I}, -2, 2, 71);
+        const Tensor k = testing::random_f64({I, 4 * U}, -2, 2, 72);
+        const Tensor rk = testing::random_f64({U, 4 * U}, -2, 2, 73);
+        const Tensor b = testing::random_f64({4 * U}, -1, 1, 74);
+        const Tensor h0 = testing::random_f64({B, U}, -1, 1, 75);
+        const Tensor c0 = testing::random_f64({B, U}, -1, 1, 76);
+        ops::RnnOptions o;
+        o.cell = RnnCell::lstm;
+        o.recurrent_activation = ra;
+        const auto r = ops::rnn(x, k, rk, b, {h0, c0}, o);
+        const Tensor z =
+            ops::add(ops::add(ops::matmul(ops::reshape(x, {B, I}), k), ops::matmul(h0, rk)), b);
+        auto gate = [&](int g) { return ops::slice(z, {0, g * U}, {B, U}); };
+        const ActivationFn f = get_activation(ra);
+        const Tensor c =
+            ops::add(ops::mul(f(gate(1)), c0), ops::mul(f(gate(0)), ops::tanh(gate(2))));
+        const Tensor h = ops::mul(f(gate(3)), ops::tanh(c));
+        const std::vector<double> got_h = r.states[0].to_doubles(), want_h = h.to_doubles();
+        const std::vector<double> got_c = r.states[1].to_doubles(), want_c = c.to_doubles();
+        for (std::size_t i = 0; i < want_h.size(); ++i) {
+            EXPECT_NEAR(got_h[i], want_h[i], 1e-12);
+            EXPECT_NEAR(got_c[i], want_c[i], 1e-12);
+        }
+    }
+}
+
 // A right-padded sequence gives the same final state as the unpadded prefix, and masked steps
 // repeat the last output; with zero_output_for_mask they output zeros.
 TEST(RnnOp, MaskedStepsKeepStateAndRepeatOutput) {
@@ -158,8 +196,8 @@ TEST(RnnOp, MaskedStepsKeepStateAndRepeatOutput) {
         auto masked = ops::rnn(in[0], in[1], in[2], in[3], {}, o);
         ops::RnnOptions plain;
         plain.cell = cell;
-        auto prefix = ops::rnn(ops::slice(in[0], {0, 0, 0}, {B, 2, I}), in[1], in[2], in[3], {},
-                               plain);
+        auto prefix =
+            ops::rnn(ops::slice(in[0], {0, 0, 0}, {B, 2, I}), in[1], in[2], in[3], {}, plain);
         const auto a = masked.states[0].to_doubles(), b = prefix.states[0].to_doubles();
         for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
         const auto seq = masked.sequence.to_doubles();
@@ -185,7 +223,8 @@ TEST(RnnOp, GoBackwardsEqualsReversedInput) {
     o.go_backwards = true;
     auto back = ops::rnn(in[0], in[1], in[2], in[3], {}, o);
     std::vector<Tensor> steps;
-    for (std::int64_t t = T - 1; t >= 0; --t) steps.push_back(ops::slice(in[0], {0, t, 0}, {B, 1, I}));
+    for (std::int64_t t = T - 1; t >= 0; --t)
+        steps.push_back(ops::slice(in[0], {0, t, 0}, {B, 1, I}));
     o.go_backwards = false;
     auto fwd = ops::rnn(ops::concat(steps, 1), in[1], in[2], in[3], {}, o);
     const auto a = back.sequence.to_doubles(), b = fwd.sequence.to_doubles();
@@ -242,8 +281,8 @@ TEST(EmbeddingOp, LookupGradientAndIndexErrors) {
         EXPECT_NE(m.find("index 7"), std::string::npos) << m;
         EXPECT_NE(m.find("input_dim 5"), std::string::npos) << m;
     }
-    EXPECT_THROW(ops::embedding_lookup(emb, Tensor::from_vector(std::vector<std::int32_t>{-1}, {1})),
-                 Error);
+    EXPECT_THROW(
+        ops::embedding_lookup(emb, Tensor::from_vector(std::vector<std::int32_t>{-1}, {1})), Error);
     EXPECT_THROW(ops::embedding_lookup(emb, Tensor::from_vector(std::vector<double>{1.5}, {1})),
                  Error);
     const Tensor m = ops::not_equal_zero_mask(ids);

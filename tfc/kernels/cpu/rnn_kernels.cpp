@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <vector>
-#include <cstdio>
 
 #include "tfc/kernels/cpu/cpu_kernels.h"
 
@@ -94,6 +94,10 @@ void fast_activate(RnnActivation kind, float* x, std::int64_t n) {
             for (std::int64_t i = 0; i < n; ++i) {
                 x[i] = clamp_value(0.2f * x[i] + 0.5f, 0.0f, 1.0f);
             }
+            return;
+        case RnnActivation::hard_sigmoid_keras3:
+#pragma omp simd
+            for (std::int64_t i = 0; i < n; ++i) x[i] = clamp_value(x[i] + 3.0f, 0.0f, 6.0f) / 6.0f;
             return;
         case RnnActivation::relu:
 #pragma omp simd

@@ -37,6 +37,8 @@ inline T activate(RnnActivation a, T x) {
             return T(1) / (T(1) + std::exp(-x));
         case RnnActivation::hard_sigmoid:
             return std::min(T(1), std::max(T(0), T(0.2) * x + T(0.5)));
+        case RnnActivation::hard_sigmoid_keras3:
+            return std::min(T(6), std::max(T(0), x + T(3))) / T(6);
         case RnnActivation::relu:
             return x > T(0) ? x : T(0);
         case RnnActivation::linear:
@@ -55,6 +57,8 @@ inline T activate_grad(RnnActivation a, T y) {
             return y * (T(1) - y);
         case RnnActivation::hard_sigmoid:
             return (y > T(0) && y < T(1)) ? T(0.2) : T(0);
+        case RnnActivation::hard_sigmoid_keras3:
+            return (y > T(0) && y < T(1)) ? T(1) / T(6) : T(0);
         case RnnActivation::relu:
             return y > T(0) ? T(1) : T(0);
         case RnnActivation::linear:

@@ -20,7 +20,15 @@
 namespace tfc::kernels {
 
 enum class RnnCellKind : std::uint8_t { simple_rnn, lstm, gru };
-enum class RnnActivation : std::uint8_t { tanh, sigmoid, hard_sigmoid, relu, linear };
+// hard_sigmoid is Keras 2's clip(0.2x + 0.5, 0, 1); hard_sigmoid_keras3 is relu6(x + 3) / 6.
+enum class RnnActivation : std::uint8_t {
+    tanh,
+    sigmoid,
+    hard_sigmoid,
+    hard_sigmoid_keras3,
+    relu,
+    linear
+};
 
 struct RnnDesc {
     RnnCellKind cell = RnnCellKind::simple_rnn;
