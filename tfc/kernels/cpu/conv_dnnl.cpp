@@ -246,6 +246,7 @@ void conv_backward_weights(const ConvGeometry& g, const float* src, const float*
     // 2.6's avx2 backward-weights primitive with a bias reduces it in plain C++ on NHWC data,
     // which measured slower than the whole sum below.
     if (diff_bias) bias_gradient(diff_dst, g.n * g.oh * g.ow, g.oc, diff_bias);
+    if (conv_backward_weights_direct(g, src, diff_dst, diff_weights)) return;
     Entry& e = get(g, false);
     std::lock_guard<std::mutex> lock(e.mu);
     ensure_backward(e);

@@ -18,6 +18,12 @@ void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const floa
 void conv_backward_weights(const ConvGeometry& g, const float* src, const float* diff_dst,
                            float* diff_weights, float* diff_bias);
 
+// The weight gradient without oneDNN (conv_weights_grad.cpp, AVX2 register tiles over the NHWC
+// data in place), which conv_backward_weights uses when it applies: groups = 1 on a CPU build
+// with AVX2 and FMA. Returns false, writing nothing, when it does not apply.
+bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const float* diff_dst,
+                                  float* diff_weights);
+
 std::size_t conv_cache_size();  // number of cached geometries (forward + bias variants)
 // oneDNN's implementation names for a geometry's forward / backward-data / backward-weights
 // primitives (e.g. "jit:avx2"), creating them if needed. For benchmarks and tests.
