@@ -252,33 +252,62 @@ TEST(CpuVsRef, BroadcastCopyAndSelectMatchBinaryBroadcast) {
 // The AVX2 weight-gradient kernel against the reference loops: input channels beyond one
 // 6-channel tile, output channels beyond one 16-channel tile and with 8-lane tails, strides,
 // dilations, asymmetric padding, and sizes large enough to run on every thread.
+namespace conv_test {
+
+struct G {
+    std::int64_t n, ih, iw, ic, oc, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr;
+};
+
+ConvGeometry geometry(const G& c) {
+    ConvGeometry g;
+    g.n = c.n;
+    g.ih = c.ih;
+    g.iw = c.iw;
+    g.ic = c.ic;
+    g.oc = c.oc;
+    g.kh = c.kh;
+    g.kw = c.kw;
+    g.sh = c.sh;
+    g.sw = c.sw;
+    g.dh = c.dh;
+    g.dw = c.dw;
+    g.pad_top = c.pt;
+    g.pad_bottom = c.pb;
+    g.pad_left = c.pl;
+    g.pad_right = c.pr;
+    g.oh = (g.ih + c.pt + c.pb - (g.kh - 1) * g.dh - 1) / g.sh + 1;
+    g.ow = (g.iw + c.pl + c.pr - (g.kw - 1) * g.dw - 1) / g.sw + 1;
+    return g;
+}
+
+// Geometries for the weight-gradient kernel: channel counts beyond one register tile and with
+// 8-lane tails, strides, dilations, asymmetric padding, and sizes large enough to use every
+// thread.
+const G kCases[] = {G{3, 12, 11, 13, 40, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
+                    G{2, 17, 9, 7, 29, 5, 2, 2, 1, 1, 2, 2, 2, 1, 1},
+                    G{4, 30, 30, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+                    G{2, 9, 14, 1, 5, 2, 4, 3, 2, 2, 1, 0, 1, 3, 0},
+                    G{8, 26, 26, 32, 64, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
+                    G{2, 11, 13, 9, 21, 3, 3, 1, 1, 2, 1, 2, 2, 1, 1},
+                    G{3, 10, 10, 16, 12, 2, 3, 1, 1, 1, 1, 0, 1, 1, 1}};
+
+// |fast - want| within float32 rounding of a sum of `terms` products of values in [-1, 1].
+void expect_close(const std::vector<float>& fast, const std::vector<double>& want,
+                  std::int64_t terms, const char* what, const ConvGeometry& g) {
+    ASSERT_EQ(fast.size(), want.size());
+    const double tol = 16 * kEps * std::sqrt(static_cast<double>(terms));
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        ASSERT_NEAR(fast[i], want[i], tol * (1 + std::fabs(want[i])))
+            << what << ": ic " << g.ic << " oc " << g.oc << " kh " << g.kh << " at " << i;
+    }
+}
+
+}  // namespace conv_test
+
 TEST(CpuVsRef, ConvWeightsGradientDirectMatchesReference) {
-    struct G {
-        std::int64_t n, ih, iw, ic, oc, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr;
-    };
-    for (const G c : {G{3, 12, 11, 13, 40, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
-                      G{2, 17, 9, 7, 29, 5, 2, 2, 1, 1, 2, 2, 2, 1, 1},
-                      G{4, 30, 30, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
-                      G{2, 9, 14, 1, 5, 2, 4, 3, 2, 2, 1, 0, 1, 3, 0},
-                      G{8, 26, 26, 32, 64, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0}}) {
-        ConvGeometry g;
-        g.n = c.n;
-        g.ih = c.ih;
-        g.iw = c.iw;
-        g.ic = c.ic;
-        g.oc = c.oc;
-        g.kh = c.kh;
-        g.kw = c.kw;
-        g.sh = c.sh;
-        g.sw = c.sw;
-        g.dh = c.dh;
-        g.dw = c.dw;
-        g.pad_top = c.pt;
-        g.pad_bottom = c.pb;
-        g.pad_left = c.pl;
-        g.pad_right = c.pr;
-        g.oh = (g.ih + c.pt + c.pb - (g.kh - 1) * g.dh - 1) / g.sh + 1;
-        g.ow = (g.iw + c.pl + c.pr - (g.kw - 1) * g.dw - 1) / g.sw + 1;
+    using namespace conv_test;
+    for (const G& c : kCases) {
+        const ConvGeometry g = geometry(c);
         const auto x = random_vec(g.src_size(), -1, 1, 41);
         const auto dy = random_vec(g.dst_size(), -1, 1, 42);
         std::vector<float> fast(g.weights_size(), 7.0f);  // overwritten, not accumulated
@@ -286,12 +315,7 @@ TEST(CpuVsRef, ConvWeightsGradientDirectMatchesReference) {
         const std::vector<double> x64(x.begin(), x.end()), dy64(dy.begin(), dy.end());
         std::vector<double> want(g.weights_size());
         ref::conv_backward_weights<double>(g, x64.data(), dy64.data(), want.data(), nullptr);
-        // Each entry sums n * oh * ow products of values in [-1, 1].
-        const double tol = 4 * kEps * std::sqrt(double(g.n * g.oh * g.ow)) * 4;
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            ASSERT_NEAR(fast[i], want[i], tol * (1 + std::fabs(want[i])))
-                << "ic " << g.ic << " oc " << g.oc << " at " << i;
-        }
+        expect_close(fast, want, g.n * g.oh * g.ow, "weight gradient", g);
         // The public entry point takes the same path and adds the bias gradient.
         std::vector<float> via(g.weights_size()), db(g.oc);
         cpu::conv_backward_weights(g, x.data(), dy.data(), via.data(), db.data());
