@@ -46,9 +46,9 @@ template <int IT, int OV, bool Tail>
 void tile(const Walk& w, __m256i mask, float* c, std::int64_t ldc) {
     __m256 acc[IT][OV];
 #pragma GCC unroll 6
-    for (int i = 0; i < IT; ++i) {
+    for (std::int64_t i = 0; i < IT; ++i) {
 #pragma GCC unroll 2
-        for (int v = 0; v < OV; ++v) acc[i][v] = _mm256_setzero_ps();
+        for (std::int64_t v = 0; v < OV; ++v) acc[i][v] = _mm256_setzero_ps();
     }
     for (std::int64_t r = 0; r < w.nrows; ++r) {
         const float* a = w.a + r * w.a_row;
@@ -56,22 +56,23 @@ void tile(const Walk& w, __m256i mask, float* c, std::int64_t ldc) {
         for (std::int64_t q = 0; q < w.ncols; ++q, a += w.a_col, b += w.b_col) {
             __m256 bv[OV];
 #pragma GCC unroll 2
-            for (int v = 0; v < OV; ++v) {
+            for (std::int64_t v = 0; v < OV; ++v) {
                 bv[v] = (Tail && v == OV - 1) ? _mm256_maskload_ps(b + 8 * v, mask)
                                               : _mm256_loadu_ps(b + 8 * v);
             }
 #pragma GCC unroll 6
-            for (int i = 0; i < IT; ++i) {
+            for (std::int64_t i = 0; i < IT; ++i) {
                 const __m256 av = _mm256_broadcast_ss(a + i);
 #pragma GCC unroll 2
-                for (int v = 0; v < OV; ++v) acc[i][v] = _mm256_fmadd_ps(av, bv[v], acc[i][v]);
+                for (std::int64_t v = 0; v < OV; ++v)
+                    acc[i][v] = _mm256_fmadd_ps(av, bv[v], acc[i][v]);
             }
         }
     }
 #pragma GCC unroll 6
-    for (int i = 0; i < IT; ++i) {
+    for (std::int64_t i = 0; i < IT; ++i) {
 #pragma GCC unroll 2
-        for (int v = 0; v < OV; ++v) {
+        for (std::int64_t v = 0; v < OV; ++v) {
             float* p = c + i * ldc + 8 * v;
             if (Tail && v == OV - 1) {
                 _mm256_maskstore_ps(p, mask, _mm256_add_ps(_mm256_maskload_ps(p, mask), acc[i][v]));
@@ -129,7 +130,7 @@ void walk_tiles(Walk w, std::int64_t channels, std::int64_t OC, float* c) {
             const std::int64_t rem = OC - o0;
             const int ov = rem > 8 ? 2 : 1;
             const std::int64_t last =
-                rem >= 16 ? 8 : rem - 8 * (ov - 1);  // lanes of the last vector
+                rem >= 16 ? 8 : rem - 8 * std::int64_t{ov - 1};  // lanes of the last vector
             alignas(32) std::int32_t lanes[8];
             for (int j = 0; j < 8; ++j) lanes[j] = j < last ? -1 : 0;
             const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
