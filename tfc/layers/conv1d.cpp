@@ -88,6 +88,11 @@ Tensor Conv1D::call(const Tensor& inputs, bool /*training*/) {
     check_input_shape(s);
     Tensor k = kernel();
     Tensor x = inputs.dtype() == k.dtype() ? inputs : ops::cast(inputs, k.dtype());
+    // ReLU runs inside the convolution (ops::conv1d's fuse_relu): same values, one pass less.
+    if (options_.activation == "relu") {
+        return ops::conv1d(x, k, bias(), options_.strides, options_.padding, options_.dilation_rate,
+                           options_.groups, true);
+    }
     return activation_(ops::conv1d(x, k, bias(), options_.strides, options_.padding,
                                    options_.dilation_rate, options_.groups));
 }

@@ -39,11 +39,35 @@ void axis_geometry(const char* where, const char* axis, std::int64_t n, std::int
 }
 
 // Gradients of a recorded convolution, in input order (x, kernel[, bias]).
-std::vector<Tensor> conv_backward(const Tensor& g_out, const Tensor& x, const Tensor& kernel,
+// relu_out: the output of a conv fused with ReLU (undefined without): g_out is first masked by
+// relu_out > 0, and the bias gradient comes out of that same pass.
+std::vector<Tensor> conv_backward(const Tensor& g_in, const Tensor& x, const Tensor& kernel,
                                   const ConvGeometry& g, bool need_x, bool need_k, bool has_bias,
-                                  bool need_b) {
+                                  bool need_b, const Tensor& relu_out) {
     std::vector<Tensor> grads(has_bias ? 3 : 2);
     const bool f32 = x.dtype() == DType::float32;
+    Tensor g_out = g_in;
+    Tensor db_fused;
+    if (relu_out.defined()) {
+        g_out = Tensor::empty(g_in.shape(), g_in.dtype());
+        if (need_b) db_fused = Tensor::empty({g.oc}, kernel.dtype());
+        const std::int64_t rows = g.n * g.oh * g.ow;
+        if (f32) {
+            kernels::cpu::relu_gradient(g_in.data<float>(), relu_out.data<float>(), rows, g.oc,
+                                        g_out.data<float>(),
+                                        need_b ? db_fused.data<float>() : nullptr);
+        } else {
+            const double* dy = g_in.data<double>();
+            const double* y = relu_out.data<double>();
+            double* dz = g_out.data<double>();
+            for (std::int64_t i = 0; i < rows * g.oc; ++i) dz[i] = y[i] > 0.0 ? dy[i] : 0.0;
+            if (need_b) {
+                double* db = db_fused.data<double>();
+                std::fill(db, db + g.oc, 0.0);
+                for (std::int64_t i = 0; i < rows * g.oc; ++i) db[i % g.oc] += dz[i];
+            }
+        }
+    }
     if (need_x) {
         Tensor dx = Tensor::empty(x.shape(), x.dtype());
         if (f32) {
@@ -55,36 +79,42 @@ std::vector<Tensor> conv_backward(const Tensor& g_out, const Tensor& x, const Te
         }
         grads[0] = dx;
     }
-    if (need_k || need_b) {
+    if (need_k || (need_b && !db_fused.defined())) {
         Tensor dk = Tensor::empty(kernel.shape(), kernel.dtype());
-        Tensor db = has_bias ? Tensor::empty({g.oc}, kernel.dtype()) : Tensor();
+        const bool bias_here = has_bias && !db_fused.defined();
+        Tensor db = bias_here ? Tensor::empty({g.oc}, kernel.dtype()) : Tensor();
         if (f32) {
             kernels::cpu::conv_backward_weights(g, x.data<float>(), g_out.data<float>(),
                                                 dk.data<float>(),
-                                                has_bias ? db.data<float>() : nullptr);
+                                                bias_here ? db.data<float>() : nullptr);
         } else {
             kernels::ref::conv_backward_weights(g, x.data<double>(), g_out.data<double>(),
                                                 dk.data<double>(),
-                                                has_bias ? db.data<double>() : nullptr);
+                                                bias_here ? db.data<double>() : nullptr);
         }
         if (need_k) grads[1] = dk;
-        if (need_b) grads[2] = db;
+        if (need_b && bias_here) grads[2] = db;
     }
+    if (need_b && db_fused.defined()) grads[2] = db_fused;
     return grads;
 }
 
 // The shared core: x and kernel are already validated against g; out_shape is the caller's view.
 Tensor conv_core(const char* op_name, const Tensor& x, const Tensor& kernel, const Tensor& bias,
-                 const ConvGeometry& g, const Shape& out_shape) {
+                 const ConvGeometry& g, const Shape& out_shape, bool relu = false) {
     Tensor out = Tensor::empty(out_shape, x.dtype());
     if (x.dtype() == DType::float32) {
         kernels::cpu::conv_forward(g, x.data<float>(), kernel.data<float>(),
-                                   bias.defined() ? bias.data<float>() : nullptr,
-                                   out.data<float>());
+                                   bias.defined() ? bias.data<float>() : nullptr, out.data<float>(),
+                                   relu);
     } else {
         kernels::ref::conv_forward(g, x.data<double>(), kernel.data<double>(),
                                    bias.defined() ? bias.data<double>() : nullptr,
                                    out.data<double>());
+        if (relu) {
+            double* o = out.data<double>();
+            for (std::int64_t i = 0; i < out.size(); ++i) o[i] = o[i] > 0.0 ? o[i] : 0.0;
+        }
     }
     if (autograd::should_record({&x, &kernel, &bias})) {
         std::vector<Tensor> inputs{x, kernel};
@@ -92,11 +122,14 @@ Tensor conv_core(const char* op_name, const Tensor& x, const Tensor& kernel, con
         const bool need_x = autograd::should_record({&x});
         const bool need_k = autograd::should_record({&kernel});
         const bool need_b = bias.defined() && autograd::should_record({&bias});
-        autograd::record(
-            op_name, inputs, out,
-            [x, kernel, g, need_x, need_k, has_bias = bias.defined(), need_b](const Tensor& g_out) {
-                return conv_backward(g_out, x, kernel, g, need_x, need_k, has_bias, need_b);
-            });
+        // The closure keeps the output only for the ReLU mask (the tape holds it anyway).
+        const Tensor relu_out = relu ? out : Tensor();
+        autograd::record(op_name, inputs, out,
+                         [x, kernel, g, need_x, need_k, has_bias = bias.defined(), need_b,
+                          relu_out](const Tensor& g_out) {
+                             return conv_backward(g_out, x, kernel, g, need_x, need_k, has_bias,
+                                                  need_b, relu_out);
+                         });
     }
     return out;
 }
@@ -179,7 +212,7 @@ std::string normalize_padding(const std::string& padding, bool allow_causal,
 }
 
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 strides,
-              const std::string& padding, Size2 dilation, std::int64_t groups) {
+              const std::string& padding, Size2 dilation, std::int64_t groups, bool fuse_relu) {
     const char* where = "conv2d";
     check_operands(x, kernel, bias, where);
     const std::string pad = normalize_padding(padding, false, where);
@@ -212,11 +245,13 @@ Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 s
     check_positive(g.kw, "kernel size", where);
     check_bias(bias, g.oc, where);
     spatial_geometry(where, g, strides, pad, dilation);
-    return conv_core("conv2d", x, kernel, bias, g, {g.n, g.oh, g.ow, g.oc});
+    return conv_core(fuse_relu ? "conv2d_relu" : "conv2d", x, kernel, bias, g,
+                     {g.n, g.oh, g.ow, g.oc}, fuse_relu);
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& kernel, const Tensor& bias, std::int64_t stride,
-              const std::string& padding, std::int64_t dilation, std::int64_t groups) {
+              const std::string& padding, std::int64_t dilation, std::int64_t groups,
+              bool fuse_relu) {
     const char* where = "conv1d";
     check_operands(x, kernel, bias, where);
     const std::string pad = normalize_padding(padding, true, where);
@@ -250,7 +285,8 @@ Tensor conv1d(const Tensor& x, const Tensor& kernel, const Tensor& bias, std::in
     g.sw = stride;
     g.dw = dilation;
     axis_geometry(where, "the steps", g.iw, g.kw, g.sw, g.dw, pad, g.ow, g.pad_left, g.pad_right);
-    return conv_core("conv1d", x, kernel, bias, g, {g.n, g.ow, g.oc});
+    return conv_core(fuse_relu ? "conv1d_relu" : "conv1d", x, kernel, bias, g, {g.n, g.ow, g.oc},
+                     fuse_relu);
 }
 
 Tensor depthwise_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 strides,

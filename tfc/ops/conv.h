@@ -19,7 +19,6 @@
 #include "tfc/core/size2.h"
 #include "tfc/core/tensor.h"
 
-
 namespace tfc::ops {
 
 // keras/utils/conv_utils.py conv_output_length: the output length along one axis for padding
@@ -41,12 +40,17 @@ ConvPads conv_pads(std::int64_t input_length, std::int64_t filter_size, const st
 std::string normalize_padding(const std::string& padding, bool allow_causal,
                               const std::string& where);
 
+// fuse_relu: relu(conv(...)) as one op, with the same values and gradients (relu' = 0 at 0, as
+// in TF): the ReLU runs inside the convolution primitive and its gradient in the pass that sums
+// the bias gradient, one pass less over the output each way. Conv1D / Conv2D use it for
+// activation "relu".
 Tensor conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias, Size2 strides = 1,
-              const std::string& padding = "valid", Size2 dilation = 1, std::int64_t groups = 1);
+              const std::string& padding = "valid", Size2 dilation = 1, std::int64_t groups = 1,
+              bool fuse_relu = false);
 
 Tensor conv1d(const Tensor& x, const Tensor& kernel, const Tensor& bias, std::int64_t stride = 1,
               const std::string& padding = "valid", std::int64_t dilation = 1,
-              std::int64_t groups = 1);
+              std::int64_t groups = 1, bool fuse_relu = false);
 
 Tensor depthwise_conv2d(const Tensor& x, const Tensor& kernel, const Tensor& bias,
                         Size2 strides = 1, const std::string& padding = "valid",

@@ -234,6 +234,48 @@ TEST_P(Conv2DCases, Float32OpMatchesFloat64Op) {
     }
 }
 
+// fuse_relu: relu(conv) as one op. Float64 finite differences through the fused op, and in
+// float32 and float64 the values and the gradients of x, kernel and bias equal those of conv
+// followed by ops::relu on the tape.
+TEST_P(Conv2DCases, FusedReluEqualsConvThenRelu) {
+    const Case2D& c = GetParam();
+    const Tensor x64 = random_f64(c.x, -1, 1, 61), k64 = random_f64(c.kernel, -1, 1, 62);
+    const Tensor b64 = random_f64({c.kernel[3]}, -1, 1, 63);
+    auto op = [&](const std::vector<Tensor>& in, bool fused) {
+        const Tensor b = c.bias ? in[2] : Tensor();
+        if (fused) return conv2d(in[0], in[1], b, c.strides, c.padding, c.dilation, c.groups, true);
+        return relu(conv2d(in[0], in[1], b, c.strides, c.padding, c.dilation, c.groups));
+    };
+    std::vector<Tensor> in64{x64, k64};
+    if (c.bias) in64.push_back(b64);
+    EXPECT_TRUE(check_gradients([&](const std::vector<Tensor>& in) { return op(in, true); }, in64));
+    for (DType dt : {DType::float32, DType::float64}) {
+        std::vector<std::vector<double>> results[2];
+        for (int fused = 0; fused < 2; ++fused) {
+            std::vector<Tensor> in;
+            for (const Tensor& t : in64) {
+                Tensor v = t.astype(dt);
+                v.set_requires_grad(true);
+                in.push_back(v);
+            }
+            autograd::GradientTape tape;
+            const Tensor y = op(in, fused == 1);
+            const Tensor r = random_f64(y.shape(), -1, 1, 64).astype(dt);
+            results[fused].push_back(y.to_doubles());
+            for (const Tensor& gt : tape.gradient(sum(mul(y, r)), in)) {
+                results[fused].push_back(gt.to_doubles());
+            }
+        }
+        ASSERT_EQ(results[0].size(), results[1].size());
+        const double tol = dt == DType::float32 ? 1e-5 : 1e-12;
+        for (std::size_t k = 0; k < results[0].size(); ++k) {
+            EXPECT_LT(max_rel_diff(results[1][k], results[0][k]), tol)
+                << (k == 0 ? "output" : "gradient " + std::to_string(k - 1)) << ", "
+                << dtype_name(dt);
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, Conv2DCases, ::testing::ValuesIn(cases_2d()),
                          [](const auto& info) { return info.param.name; });
 
@@ -259,6 +301,20 @@ TEST(Conv1D, GradientChecks) {
             },
             {x, k, b}))
             << c.padding << " d=" << c.d << " s=" << c.s;
+        // Fused ReLU: finite differences, and the same values as conv1d then relu.
+        EXPECT_TRUE(check_gradients(
+            [&](const std::vector<Tensor>& in) {
+                return conv1d(in[0], in[1], in[2], c.s, c.padding, c.d, c.groups, true);
+            },
+            {x, k, b}))
+            << "fused relu, " << c.padding << " d=" << c.d << " s=" << c.s;
+        for (DType dt : {DType::float32, DType::float64}) {
+            const Tensor xf = x.astype(dt), kf = k.astype(dt), bf = b.astype(dt);
+            EXPECT_LT(
+                max_rel_diff(conv1d(xf, kf, bf, c.s, c.padding, c.d, c.groups, true).to_doubles(),
+                             relu(conv1d(xf, kf, bf, c.s, c.padding, c.d, c.groups)).to_doubles()),
+                1e-6);
+        }
     }
 }
 

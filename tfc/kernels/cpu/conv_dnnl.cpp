@@ -63,6 +63,11 @@ struct Entry {
     dnnl::convolution_forward::primitive_desc fwd_pd;
     dnnl::convolution_forward fwd;
     Staged fwd_wei;  // user weights -> forward layout
+    // The forward primitive with a ReLU post-op (created on first use).
+    bool have_relu = false;
+    dnnl::convolution_forward::primitive_desc fwd_relu_pd;
+    dnnl::convolution_forward fwd_relu;
+    Staged fwd_relu_wei;
     bool have_backward = false;
     dnnl::convolution_backward_data bwd_data;
     dnnl::convolution_backward_data::primitive_desc bwd_data_pd;
@@ -102,6 +107,19 @@ dims dilates_of(const ConvGeometry& g) { return {g.dh - 1, g.dw - 1}; }  // oneD
 dims pad_l_of(const ConvGeometry& g) { return {g.pad_top, g.pad_left}; }
 dims pad_r_of(const ConvGeometry& g) { return {g.pad_bottom, g.pad_right}; }
 
+dnnl::convolution_forward::desc forward_desc(const Entry& e) {
+    const ConvGeometry& g = e.g;
+    const auto wei_any = any_weights_md(g);
+    return e.has_bias ? dnnl::convolution_forward::desc(
+                            dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
+                            e.src_md, wei_any, e.bias_md, e.dst_md, strides_of(g), dilates_of(g),
+                            pad_l_of(g), pad_r_of(g))
+                      : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
+                                                        dnnl::algorithm::convolution_direct,
+                                                        e.src_md, wei_any, e.dst_md, strides_of(g),
+                                                        dilates_of(g), pad_l_of(g), pad_r_of(g));
+}
+
 Entry& get(const ConvGeometry& g, bool has_bias) {
     Context& c = ctx();
     std::lock_guard<std::mutex> lock(c.mu);
@@ -115,20 +133,23 @@ Entry& get(const ConvGeometry& g, bool has_bias) {
     e->dst_md = dnnl::memory::desc({g.n, g.oc, g.oh, g.ow}, f32, tag::nhwc);
     e->bias_md = dnnl::memory::desc({g.oc}, f32, tag::a);
     e->user_wei_md = user_weights_md(g);
-    const auto wei_any = any_weights_md(g);
-    auto d = has_bias
-                 ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
-                                                   dnnl::algorithm::convolution_direct, e->src_md,
-                                                   wei_any, e->bias_md, e->dst_md, strides_of(g),
-                                                   dilates_of(g), pad_l_of(g), pad_r_of(g))
-                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training,
-                                                   dnnl::algorithm::convolution_direct, e->src_md,
-                                                   wei_any, e->dst_md, strides_of(g), dilates_of(g),
-                                                   pad_l_of(g), pad_r_of(g));
-    e->fwd_pd = dnnl::convolution_forward::primitive_desc(d, c.engine);
+    e->fwd_pd = dnnl::convolution_forward::primitive_desc(forward_desc(*e), c.engine);
     e->fwd = dnnl::convolution_forward(e->fwd_pd);
     e->fwd_wei = stage(e->user_wei_md, e->fwd_pd.weights_desc(), true, c.engine);
     return *c.cache.emplace(key, std::move(e)).first->second;
+}
+
+void ensure_relu(Entry& e, const dnnl::convolution_forward::desc& d) {
+    if (e.have_relu) return;
+    Context& c = ctx();
+    dnnl::post_ops po;
+    po.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(po);
+    e.fwd_relu_pd = dnnl::convolution_forward::primitive_desc(d, attr, c.engine);
+    e.fwd_relu = dnnl::convolution_forward(e.fwd_relu_pd);
+    e.fwd_relu_wei = stage(e.user_wei_md, e.fwd_relu_pd.weights_desc(), true, c.engine);
+    e.have_relu = true;
 }
 
 void ensure_backward(Entry& e) {
@@ -166,11 +187,22 @@ dnnl::memory weights_arg(Entry& e, Staged& s, const float* weights) {
 bool empty(const ConvGeometry& g) { return g.src_size() == 0 || g.dst_size() == 0; }
 
 // out[j] = sum over rows of m[row, j], float32 accumulation in blocks of rows (as oneDNN does).
-void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* out) {
-    std::fill(out, out + cols, 0.0f);
+// With `y`, m is first replaced by m * (y > 0) (the ReLU gradient, written to `masked`) in the
+// same pass; out may then be null.
+void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* out,
+                   const float* y = nullptr, float* masked = nullptr) {
+    if (out) std::fill(out, out + cols, 0.0f);
     const auto add_rows = [&](std::int64_t lo, std::int64_t hi, float* acc) {
         for (std::int64_t r = lo; r < hi; ++r) {
             const float* row = m + r * cols;
+            if (y) {
+                const float* yr = y + r * cols;
+                float* mr = masked + r * cols;
+#pragma omp simd
+                for (std::int64_t j = 0; j < cols; ++j) mr[j] = yr[j] > 0.0f ? row[j] : 0.0f;
+                row = mr;
+            }
+            if (!acc) continue;
 #pragma omp simd
             for (std::int64_t j = 0; j < cols; ++j) acc[j] += row[j];
         }
@@ -178,6 +210,14 @@ void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* 
     const int threads = rows * cols >= (std::int64_t{1} << 16) ? omp_get_max_threads() : 1;
     if (threads <= 1) {
         add_rows(0, rows, out);
+        return;
+    }
+    if (!out) {
+#pragma omp parallel num_threads(threads)
+        {
+            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            add_rows(rows * t / nt, rows * (t + 1) / nt, nullptr);
+        }
         return;
     }
     // Each thread sums a fixed block of rows; the partial sums are added in thread order, so
@@ -200,22 +240,31 @@ void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* 
 }  // namespace
 
 void conv_forward(const ConvGeometry& g, const float* src, const float* weights, const float* bias,
-                  float* dst) {
+                  float* dst, bool relu) {
     if (empty(g) || g.weights_size() == 0) {
         ref::conv_forward(g, src, weights, bias, dst);
+        if (relu) {
+            for (std::int64_t i = 0; i < g.dst_size(); ++i) dst[i] = dst[i] > 0.0f ? dst[i] : 0.0f;
+        }
         return;
     }
     Entry& e = get(g, bias != nullptr);
     std::lock_guard<std::mutex> lock(e.mu);
+    if (relu) ensure_relu(e, forward_desc(e));
     Context& c = ctx();
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory(e.src_md, c.engine, const_cast<float*>(src))},
-        {DNNL_ARG_WEIGHTS, weights_arg(e, e.fwd_wei, weights)},
+        {DNNL_ARG_WEIGHTS, weights_arg(e, relu ? e.fwd_relu_wei : e.fwd_wei, weights)},
         {DNNL_ARG_DST, dnnl::memory(e.dst_md, c.engine, dst)}};
     if (bias)
         args.emplace(DNNL_ARG_BIAS, dnnl::memory(e.bias_md, c.engine, const_cast<float*>(bias)));
-    e.fwd.execute(c.stream, args);
+    (relu ? e.fwd_relu : e.fwd).execute(c.stream, args);
     c.stream.wait();
+}
+
+void relu_gradient(const float* diff_dst, const float* dst, std::int64_t rows,
+                   std::int64_t channels, float* masked, float* diff_bias) {
+    bias_gradient(diff_dst, rows, channels, diff_bias, dst, masked);
 }
 
 void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,

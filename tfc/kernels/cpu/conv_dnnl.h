@@ -11,8 +11,13 @@
 
 namespace tfc::kernels::cpu {
 
+// relu: dst = max(conv + bias, 0) in the same primitive (a oneDNN post-op).
 void conv_forward(const ConvGeometry& g, const float* src, const float* weights, const float* bias,
-                  float* dst);
+                  float* dst, bool relu = false);
+// The gradient through a fused ReLU: masked = diff_dst * (dst > 0) over [rows, channels], and,
+// when diff_bias is not null, the bias gradient (column sums of masked) in the same pass.
+void relu_gradient(const float* diff_dst, const float* dst, std::int64_t rows,
+                   std::int64_t channels, float* masked, float* diff_bias);
 void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,
                         float* diff_src);
 void conv_backward_weights(const ConvGeometry& g, const float* src, const float* diff_dst,
