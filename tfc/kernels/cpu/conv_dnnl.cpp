@@ -139,9 +139,12 @@ Entry& get(const ConvGeometry& g, bool has_bias) {
     return *c.cache.emplace(key, std::move(e)).first->second;
 }
 
-void ensure_relu(Entry& e, const dnnl::convolution_forward::desc& d) {
+dnnl::convolution_forward::desc forward_desc(const Entry& e);
+
+void ensure_relu(Entry& e) {
     if (e.have_relu) return;
     Context& c = ctx();
+    const dnnl::convolution_forward::desc d = forward_desc(e);
     dnnl::post_ops po;
     po.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
     dnnl::primitive_attr attr;
@@ -250,7 +253,7 @@ void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
     }
     Entry& e = get(g, bias != nullptr);
     std::lock_guard<std::mutex> lock(e.mu);
-    if (relu) ensure_relu(e, forward_desc(e));
+    if (relu) ensure_relu(e);
     Context& c = ctx();
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory(e.src_md, c.engine, const_cast<float*>(src))},

@@ -147,17 +147,31 @@ void walk_tiles(Walk w, std::int64_t channels, std::int64_t OC, float* c) {
 // consecutive floats, and so are the rows [kh, 0..KW-1, :, :] of dw: the kw loop folds into the
 // channel axis (one walk of KW * IC channels) wherever every kw's input cell is inside the image;
 // the edge columns that horizontal padding leaves go kw by kw.
-void accumulate_block(const ConvGeometry& g, const float* src, const float* dy, std::int64_t n,
-                      std::int64_t oh0, std::int64_t oh1, float* dw) {
-    const std::int64_t IC = g.ic, OC = g.oc;
-    // Column ranges of each kw, and where they all overlap.
-    std::vector<std::int64_t> lo(static_cast<std::size_t>(g.kw)), hi(lo.size());
-    std::int64_t all_lo = 0, all_hi = g.ow;
+// The output columns each kernel column kw reads inside the image, and where they all overlap.
+struct Columns {
+    std::vector<std::int64_t> lo, hi;
+    std::int64_t all_lo = 0, all_hi = 0;
+};
+
+Columns columns_of(const ConvGeometry& g) {
+    Columns c;
+    c.lo.resize(static_cast<std::size_t>(g.kw));
+    c.hi.resize(c.lo.size());
+    c.all_hi = g.ow;
     for (std::int64_t kw = 0; kw < g.kw; ++kw) {
-        valid_range(g.iw, kw, g.sw, g.dw, g.pad_left, g.ow, lo[kw], hi[kw]);
-        all_lo = std::max(all_lo, lo[kw]);
-        all_hi = std::min(all_hi, hi[kw]);
+        valid_range(g.iw, kw, g.sw, g.dw, g.pad_left, g.ow, c.lo[kw], c.hi[kw]);
+        c.all_lo = std::max(c.all_lo, c.lo[kw]);
+        c.all_hi = std::min(c.all_hi, c.hi[kw]);
     }
+    return c;
+}
+
+void accumulate_block(const ConvGeometry& g, const Columns& cols, const float* src, const float* dy,
+                      std::int64_t n, std::int64_t oh0, std::int64_t oh1, float* dw) {
+    const std::int64_t IC = g.ic, OC = g.oc;
+    const std::vector<std::int64_t>& lo = cols.lo;
+    const std::vector<std::int64_t>& hi = cols.hi;
+    const std::int64_t all_lo = cols.all_lo, all_hi = cols.all_hi;
     const bool fold = g.dw == 1 && all_lo < all_hi;
     for (std::int64_t kh = 0; kh < g.kh; ++kh) {
         std::int64_t r0, r1;
@@ -210,6 +224,7 @@ bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const
             ? 1
             : static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), items));
     std::vector<float> partial(static_cast<std::size_t>((threads - 1) * wsize), 0.0f);
+    const Columns cols = columns_of(g);
 #pragma omp parallel num_threads(threads)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -218,7 +233,7 @@ bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const
         const std::int64_t begin = items * t / nt, end = items * (t + 1) / nt;
         for (std::int64_t item = begin; item < end; ++item) {
             const std::int64_t n = item / blocks, b = item % blocks;
-            accumulate_block(g, src, diff_dst, n, b * kRowBlock,
+            accumulate_block(g, cols, src, diff_dst, n, b * kRowBlock,
                              std::min(g.oh, (b + 1) * kRowBlock), dw);
         }
     }
