@@ -24,7 +24,7 @@ namespace {
 
 using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;
-constexpr auto f32 = dnnl::memory::data_type::f32;
+constexpr auto kF32 = dnnl::memory::data_type::f32;
 
 using Key = std::array<std::int64_t, 19>;
 
@@ -37,16 +37,16 @@ Key key_of(const ConvGeometry& g, bool bias) {
 // Weights as the primitive sees them, over the user's Keras buffer [kh, kw, ic/g, oc].
 dnnl::memory::desc user_weights_md(const ConvGeometry& g) {
     const std::int64_t icg = g.ic / g.groups, ocg = g.oc / g.groups;
-    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, f32, tag::hwio);
+    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, kF32, tag::hwio);
     // [groups, oc/g, ic/g, kh, kw] with Keras strides: group g's filters start at g * ocg.
-    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, f32,
+    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, kF32,
                               dims{ocg, 1, g.oc, g.kw * icg * g.oc, icg * g.oc});
 }
 
 dnnl::memory::desc any_weights_md(const ConvGeometry& g) {
     const std::int64_t icg = g.ic / g.groups, ocg = g.oc / g.groups;
-    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, f32, tag::any);
-    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, f32, tag::any);
+    if (g.groups == 1) return dnnl::memory::desc({g.oc, g.ic, g.kh, g.kw}, kF32, tag::any);
+    return dnnl::memory::desc({g.groups, ocg, icg, g.kh, g.kw}, kF32, tag::any);
 }
 
 // A reorder between the user's layout and the primitive's, with a buffer in the primitive's
@@ -129,9 +129,9 @@ Entry& get(const ConvGeometry& g, bool has_bias) {
     auto e = std::make_unique<Entry>();
     e->g = g;
     e->has_bias = has_bias;
-    e->src_md = dnnl::memory::desc({g.n, g.ic, g.ih, g.iw}, f32, tag::nhwc);
-    e->dst_md = dnnl::memory::desc({g.n, g.oc, g.oh, g.ow}, f32, tag::nhwc);
-    e->bias_md = dnnl::memory::desc({g.oc}, f32, tag::a);
+    e->src_md = dnnl::memory::desc({g.n, g.ic, g.ih, g.iw}, kF32, tag::nhwc);
+    e->dst_md = dnnl::memory::desc({g.n, g.oc, g.oh, g.ow}, kF32, tag::nhwc);
+    e->bias_md = dnnl::memory::desc({g.oc}, kF32, tag::a);
     e->user_wei_md = user_weights_md(g);
     e->fwd_pd = dnnl::convolution_forward::primitive_desc(forward_desc(*e), c.engine);
     e->fwd = dnnl::convolution_forward(e->fwd_pd);
