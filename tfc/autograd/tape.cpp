@@ -19,7 +19,15 @@ struct Entry {
     std::vector<Tensor> inputs;
     Tensor output;
     BackwardFn backward;
+    bool relu_output;
 };
+
+// What only_positive_cells_matter asks of the gradient() walk running on this thread.
+struct Walk {
+    const std::unordered_set<const TensorImpl*>* sources = nullptr;
+    std::unordered_set<const TensorImpl*> relu_outputs;
+};
+thread_local const Walk* t_walk = nullptr;
 
 std::atomic<std::uint64_t> g_next_tape{1};
 thread_local bool t_paused = false;
@@ -98,7 +106,8 @@ bool should_record(const std::vector<Tensor>& inputs) {
 void record(const char* op_name,
             std::vector<Tensor> inputs,
             const Tensor& output,
-            BackwardFn backward) {
+            BackwardFn backward,
+            bool relu_output) {
     TFC_ASSERT(output.defined());
     if (t_paused) return;
     std::vector<GradientTape::State*> targets;
@@ -111,11 +120,26 @@ void record(const char* op_name,
         GradientTape::State* s = targets[i];
         add_mark(output.impl(), s->mark);
         if (i + 1 == targets.size()) {
-            s->entries.push_back(Entry{op_name, std::move(inputs), output, std::move(backward)});
+            s->entries.push_back(
+                Entry{op_name, std::move(inputs), output, std::move(backward), relu_output});
         } else {
-            s->entries.push_back(Entry{op_name, inputs, output, backward});
+            s->entries.push_back(Entry{op_name, inputs, output, backward, relu_output});
         }
     }
+}
+
+bool only_positive_cells_matter(const Tensor& input) {
+    const TensorImpl* impl = input.impl();
+    return t_walk && impl && t_walk->relu_outputs.count(impl) && !t_walk->sources->count(impl);
+}
+
+void mark_zero_where_not_positive(const Tensor& grad, const Tensor& of) {
+    TFC_ASSERT(grad.defined() && of.defined());
+    grad.impl()->zero_where_not_positive_of = of.id();
+}
+
+bool zero_where_not_positive(const Tensor& grad, const Tensor& of) {
+    return grad.defined() && of.defined() && grad.impl()->zero_where_not_positive_of == of.id();
 }
 
 GradientTape::GradientTape() : state_(std::make_unique<State>()) {
@@ -157,6 +181,17 @@ std::vector<Tensor> GradientTape::gradient(const Tensor& target,
     std::unordered_map<const TensorImpl*, Tensor> grads;
     grads.reserve(state_->entries.size() * 2 + 4);
     grads[target.impl()] = ops::ones_like(target);
+
+    Walk walk;
+    walk.sources = &source_set;
+    for (const Entry& e : state_->entries) {
+        if (e.relu_output) walk.relu_outputs.insert(e.output.impl());
+    }
+    struct WalkScope {
+        const Walk* prev = t_walk;
+        explicit WalkScope(const Walk* w) { t_walk = w; }
+        ~WalkScope() { t_walk = prev; }
+    } walk_scope(&walk);
 
     for (auto it = state_->entries.rbegin(); it != state_->entries.rend(); ++it) {
         auto g = grads.find(it->output.impl());

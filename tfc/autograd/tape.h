@@ -22,9 +22,22 @@ using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>
 // their backward closure.
 bool should_record(std::initializer_list<const Tensor*> inputs);
 bool should_record(const std::vector<Tensor>& inputs);
-// Records `output = op(inputs)` on the active tape.
+// Records `output = op(inputs)` on the active tape. relu_output: the op ends in a ReLU, and its
+// backward rule first multiplies the incoming gradient by (output > 0) — unless that gradient is
+// marked zero_where_not_positive of the output (below), when the rule may skip the mask.
 void record(const char* op_name, std::vector<Tensor> inputs, const Tensor& output,
-            BackwardFn backward);
+            BackwardFn backward, bool relu_output = false);
+
+// Fusing a ReLU's mask into the backward rule of the op that consumes the ReLU's output
+// (max pooling after a Conv2D with activation="relu"). For backward rules, while gradient() runs:
+// true when `input` is the output of an op recorded with relu_output and not one of the sources
+// asked for. The gradient returned for `input` then only reaches its producer's rule, summed with
+// any other consumers' gradients, and that rule masks it: its values at cells where input <= 0
+// are never used, and a rule may write zeros there instead of the exact values.
+bool only_positive_cells_matter(const Tensor& input);
+// Marks `grad` as zero wherever `of` <= 0 (or NaN); a sum of gradients does not inherit the mark.
+void mark_zero_where_not_positive(const Tensor& grad, const Tensor& of);
+bool zero_where_not_positive(const Tensor& grad, const Tensor& of);
 
 class GradientTape {
 public:

@@ -1,5 +1,6 @@
 // GradientTape semantics (tf.GradientTape): accumulation, unreachable sources, NoGradGuard,
-// single use, nested tapes, intermediate sources and trainable (requires_grad) tensors.
+// single use, nested tapes, intermediate sources, trainable (requires_grad) tensors, and the
+// ReLU-mask handshake between max pooling and the ReLU before it.
 // Expected gradients are the closed-form derivatives of the small functions used.
 #include "tfc/autograd/tape.h"
 
@@ -7,6 +8,7 @@
 
 #include "tfc/core/error.h"
 #include "tfc/ops/ops.h"
+#include "tfc/ops/pool.h"
 
 namespace tfc::autograd {
 namespace {
@@ -177,6 +179,63 @@ TEST(Tape, StopGradientBlocks) {
     tape.watch(x);
     Tensor y = ops::mul(ops::stop_gradient(ops::square(x)), x);  // treated as 4 * x
     EXPECT_EQ(tape.gradient(y, {x})[0].item(), 4.0);
+}
+
+// A ReLU recorded by hand with relu_output, whose rule reports whether the incoming gradient was
+// already marked zero wherever the output is <= 0, then applies the mask itself.
+struct ProbedRelu {
+    bool saw_marked = false;
+    bool called = false;
+    Tensor operator()(const Tensor& x) {
+        Tensor y;
+        {
+            NoGradGuard pause;
+            y = ops::relu(x);
+        }
+        record(
+            "probed_relu", {x}, y,
+            [this, x, y](const Tensor& g) {
+                called = true;
+                saw_marked = zero_where_not_positive(g, y);
+                NoGradGuard pause;
+                return std::vector<Tensor>{ops::mul(
+                    g, ops::greater(x, Tensor::zeros(x.shape(), x.dtype())).astype(x.dtype()))};
+            },
+            true);
+        return y;
+    }
+};
+
+TEST(Tape, MaxPoolAfterAReluMarksItsGradientOnlyWhenNothingElseUsesIt) {
+    // Windows (2x2 over a 2x4 image): one with a positive maximum, one all <= 0.
+    const Tensor x =
+        Tensor::from_vector(std::vector<double>{1, -2, -1, -3, 4, 3, -2, -5}, {1, 2, 4, 1});
+    EXPECT_FALSE(only_positive_cells_matter(x));  // no gradient() running
+    const auto run = [&](bool y_is_source, bool y_used_twice) {
+        ProbedRelu probe;
+        GradientTape tape;
+        tape.watch(x);
+        const Tensor y = probe(x);
+        Tensor loss = ops::sum(ops::max_pool2d(y, 2, 2));
+        if (y_used_twice) loss = ops::add(loss, ops::sum(y));
+        std::vector<Tensor> sources{x};
+        if (y_is_source) sources.push_back(y);
+        const std::vector<Tensor> g = tape.gradient(loss, sources);
+        EXPECT_TRUE(probe.called);
+        // d loss / dx: 1 at the first window's maximum (4), plus 1 at every x > 0 when y is used
+        // twice; never at the all-negative window.
+        const std::vector<double> want = y_used_twice ? std::vector<double>{1, 0, 0, 0, 2, 1, 0, 0}
+                                                      : std::vector<double>{0, 0, 0, 0, 1, 0, 0, 0};
+        EXPECT_EQ(g[0].to_doubles(), want);
+        if (y_is_source) {
+            // The exact max-pool gradient of y: the all-zero window's first cell gets 1.
+            EXPECT_EQ(g[1].to_doubles(), (std::vector<double>{0, 0, 1, 0, 1, 0, 0, 0}));
+        }
+        return probe.saw_marked;
+    };
+    EXPECT_TRUE(run(false, false));
+    EXPECT_FALSE(run(true, false));  // a source is never fused
+    EXPECT_FALSE(run(false, true));  // a sum of two consumers' gradients is not marked
 }
 
 }  // namespace

@@ -34,6 +34,9 @@ struct TensorImpl {
     std::string keras_logits_kind;
     // Keras's `_keras_mask`: a bool (batch, timesteps) mask carried by a layer's output.
     std::shared_ptr<TensorImpl> keras_mask;
+    // On a gradient: the id of a tensor wherever which this gradient is known to be zero where
+    // that tensor is <= 0 (autograd::mark_zero_where_not_positive); 0 for none.
+    std::uint64_t zero_where_not_positive_of = 0;
 };
 
 }  // namespace tfc

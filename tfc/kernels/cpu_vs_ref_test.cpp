@@ -310,16 +310,23 @@ TEST(CpuVsRef, ConvWeightsGradientDirectMatchesReference) {
         const ConvGeometry g = geometry(c);
         const auto x = random_vec(g.src_size(), -1, 1, 41);
         const auto dy = random_vec(g.dst_size(), -1, 1, 42);
-        std::vector<float> fast(g.weights_size(), 7.0f);  // overwritten, not accumulated
-        ASSERT_TRUE(cpu::conv_backward_weights_direct(g, x.data(), dy.data(), fast.data()));
+        // Overwritten, not accumulated.
+        std::vector<float> fast(g.weights_size(), 7.0f), fast_b(g.oc, 7.0f);
+        ASSERT_TRUE(cpu::conv_backward_weights_direct(g, x.data(), dy.data(), fast.data(),
+                                                      fast_b.data()));
         const std::vector<double> x64(x.begin(), x.end()), dy64(dy.begin(), dy.end());
-        std::vector<double> want(g.weights_size());
-        ref::conv_backward_weights<double>(g, x64.data(), dy64.data(), want.data(), nullptr);
+        std::vector<double> want(g.weights_size()), want_b(g.oc);
+        ref::conv_backward_weights<double>(g, x64.data(), dy64.data(), want.data(),
+                                           want_b.data());
         expect_close(fast, want, g.n * g.oh * g.ow, "weight gradient", g);
-        // The public entry point takes the same path and adds the bias gradient.
-        std::vector<float> via(g.weights_size()), db(g.oc);
-        cpu::conv_backward_weights(g, x.data(), dy.data(), via.data(), db.data());
+        expect_close(fast_b, want_b, g.n * g.oh * g.ow, "bias gradient", g);
+        // Without a bias the weights are the same; the public entry point takes this path.
+        std::vector<float> no_bias(g.weights_size()), via(g.weights_size()), via_b(g.oc);
+        ASSERT_TRUE(cpu::conv_backward_weights_direct(g, x.data(), dy.data(), no_bias.data()));
+        EXPECT_EQ(no_bias, fast);
+        cpu::conv_backward_weights(g, x.data(), dy.data(), via.data(), via_b.data());
         EXPECT_EQ(via, fast);
+        EXPECT_EQ(via_b, fast_b);
     }
 }
 

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "tfc/kernels/cpu/conv_dnnl.h"
+#include "tfc/kernels/cpu/cpu_kernels.h"
 #include "tfc/kernels/ref/conv.h"
 #include "tfc/ops/op_impl.h"
 
@@ -39,33 +40,28 @@ void axis_geometry(const char* where, const char* axis, std::int64_t n, std::int
 }
 
 // Gradients of a recorded convolution, in input order (x, kernel[, bias]).
-// relu_out: the output of a conv fused with ReLU (undefined without): g_out is first masked by
-// relu_out > 0, and the bias gradient comes out of that same pass.
+// relu_out: the output of a conv fused with ReLU (undefined without): g_in is first masked by
+// relu_out > 0, unless the rule that produced g_in already zeroed those cells (max pooling, see
+// autograd::only_positive_cells_matter).
 std::vector<Tensor> conv_backward(const Tensor& g_in, const Tensor& x, const Tensor& kernel,
                                   const ConvGeometry& g, bool need_x, bool need_k, bool has_bias,
                                   bool need_b, const Tensor& relu_out) {
     std::vector<Tensor> grads(has_bias ? 3 : 2);
     const bool f32 = x.dtype() == DType::float32;
     Tensor g_out = g_in;
-    Tensor db_fused;
-    if (relu_out.defined()) {
+    if (relu_out.defined() && !autograd::zero_where_not_positive(g_in, relu_out)) {
         g_out = Tensor::empty(g_in.shape(), g_in.dtype());
-        if (need_b) db_fused = Tensor::empty({g.oc}, kernel.dtype());
-        const std::int64_t rows = g.n * g.oh * g.ow;
+        const std::int64_t n = g_in.size();
         if (f32) {
-            kernels::cpu::relu_gradient(g_in.data<float>(), relu_out.data<float>(), rows, g.oc,
-                                        g_out.data<float>(),
-                                        need_b ? db_fused.data<float>() : nullptr);
+            // ReLU's gradient by its output: y > 0 exactly where x > 0.
+            kernels::cpu::unary_backward(kernels::UnaryKind::relu, {}, relu_out.data<float>(),
+                                         relu_out.data<float>(), g_in.data<float>(),
+                                         g_out.data<float>(), n);
         } else {
             const double* dy = g_in.data<double>();
             const double* y = relu_out.data<double>();
             double* dz = g_out.data<double>();
-            for (std::int64_t i = 0; i < rows * g.oc; ++i) dz[i] = y[i] > 0.0 ? dy[i] : 0.0;
-            if (need_b) {
-                double* db = db_fused.data<double>();
-                std::fill(db, db + g.oc, 0.0);
-                for (std::int64_t i = 0; i < rows * g.oc; ++i) db[i % g.oc] += dz[i];
-            }
+            for (std::int64_t i = 0; i < n; ++i) dz[i] = y[i] > 0.0 ? dy[i] : 0.0;
         }
     }
     if (need_x) {
@@ -79,23 +75,23 @@ std::vector<Tensor> conv_backward(const Tensor& g_in, const Tensor& x, const Ten
         }
         grads[0] = dx;
     }
-    if (need_k || (need_b && !db_fused.defined())) {
+    if (need_k || need_b) {
+        // The bias gradient comes out of the weight-gradient pass (computed even when only the
+        // bias is asked for).
         Tensor dk = Tensor::empty(kernel.shape(), kernel.dtype());
-        const bool bias_here = has_bias && !db_fused.defined();
-        Tensor db = bias_here ? Tensor::empty({g.oc}, kernel.dtype()) : Tensor();
+        Tensor db = need_b ? Tensor::empty({g.oc}, kernel.dtype()) : Tensor();
         if (f32) {
             kernels::cpu::conv_backward_weights(g, x.data<float>(), g_out.data<float>(),
                                                 dk.data<float>(),
-                                                bias_here ? db.data<float>() : nullptr);
+                                                need_b ? db.data<float>() : nullptr);
         } else {
             kernels::ref::conv_backward_weights(g, x.data<double>(), g_out.data<double>(),
                                                 dk.data<double>(),
-                                                bias_here ? db.data<double>() : nullptr);
+                                                need_b ? db.data<double>() : nullptr);
         }
         if (need_k) grads[1] = dk;
-        if (need_b && bias_here) grads[2] = db;
+        if (need_b) grads[2] = db;
     }
-    if (need_b && db_fused.defined()) grads[2] = db_fused;
     return grads;
 }
 
@@ -129,7 +125,8 @@ Tensor conv_core(const char* op_name, const Tensor& x, const Tensor& kernel, con
                           relu_out](const Tensor& g_out) {
                              return conv_backward(g_out, x, kernel, g, need_x, need_k, has_bias,
                                                   need_b, relu_out);
-                         });
+                         },
+                         relu);
     }
     return out;
 }

@@ -16,6 +16,7 @@
 #include "tfc/kernels/cpu/conv_dnnl.h"
 #include "tfc/kernels/ref/conv.h"
 #include "tfc/ops/ops.h"
+#include "tfc/ops/pool.h"
 
 namespace tfc::ops {
 namespace {
@@ -274,6 +275,65 @@ TEST_P(Conv2DCases, FusedReluEqualsConvThenRelu) {
                 << dtype_name(dt);
         }
     }
+}
+
+// Max pooling after a fused ReLU zeroes its gradient where the conv output is 0 and the conv's
+// rule skips its mask (autograd::only_positive_cells_matter). The gradients must be exactly those
+// of the unfused path, taken by also asking for the gradient of the conv output (a source is
+// never fused). The inputs are shifted down so that whole pooling windows are 0.
+TEST_P(Conv2DCases, FusedReluThenMaxPoolGradientsAreExact) {
+    const Case2D& c = GetParam();
+    const Tensor x64 = random_f64(c.x, -1, 1, 71), k64 = random_f64(c.kernel, -1, 1, 72);
+    const Tensor b64 = random_f64({c.kernel[3]}, -1.5, 0.5, 73);
+    std::vector<Tensor> in64{x64, k64};
+    if (c.bias) in64.push_back(b64);
+    const auto op = [&](const std::vector<Tensor>& in) {
+        const Tensor b = c.bias ? in[2] : Tensor();
+        return conv2d(in[0], in[1], b, c.strides, c.padding, c.dilation, c.groups, true);
+    };
+    EXPECT_TRUE(check_gradients(
+        [&](const std::vector<Tensor>& in) { return max_pool2d(op(in), 2, 2, "same"); }, in64));
+    int zero_cells_with_gradient = 0;  // where fused and exact gradients of y differ
+    for (DType dt : {DType::float32, DType::float64}) {
+        for (const auto& [pool, stride] : std::vector<std::pair<Size2, Size2>>{{2, 2}, {3, 1}}) {
+            std::vector<std::vector<double>> results[2];
+            for (int with_y = 0; with_y < 2; ++with_y) {
+                std::vector<Tensor> in;
+                for (const Tensor& t : in64) {
+                    Tensor v = t.astype(dt);
+                    v.set_requires_grad(true);
+                    in.push_back(v);
+                }
+                autograd::GradientTape tape;
+                const Tensor y = op(in);
+                const Tensor p = max_pool2d(y, pool, stride, "same");
+                const Tensor r = random_f64(p.shape(), -1, 1, 74).astype(dt);
+                std::vector<Tensor> sources = in;
+                if (with_y) sources.push_back(y);
+                const std::vector<Tensor> grads = tape.gradient(sum(mul(p, r)), sources);
+                for (std::size_t k = 0; k < in.size(); ++k)
+                    results[with_y].push_back(grads[k].to_doubles());
+                if (!with_y) continue;
+                // The gradient of a source is the exact one, also in windows that are all 0: as
+                // max pooling's gradient on a copy of y that no ReLU produced.
+                const Tensor y_leaf = y.clone();
+                autograd::GradientTape leaf_tape;
+                leaf_tape.watch(y_leaf);
+                const Tensor p_leaf = max_pool2d(y_leaf, pool, stride, "same");
+                const Tensor want = leaf_tape.gradient(sum(mul(p_leaf, r)), {y_leaf})[0];
+                const std::vector<double> got = grads.back().to_doubles(), yv = y.to_doubles();
+                EXPECT_EQ(got, want.to_doubles()) << dtype_name(dt) << ", pool " << pool.h;
+                for (std::size_t i = 0; i < got.size(); ++i)
+                    zero_cells_with_gradient += yv[i] == 0 && got[i] != 0;
+            }
+            for (std::size_t k = 0; k < results[0].size(); ++k) {
+                EXPECT_EQ(results[0][k], results[1][k])
+                    << "gradient " << k << ", " << dtype_name(dt) << ", pool " << pool.h;
+            }
+        }
+    }
+    EXPECT_GT(zero_cells_with_gradient, 0)
+        << "no all-zero window: the case does not test the fusion";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Conv2DCases, ::testing::ValuesIn(cases_2d()),

@@ -89,20 +89,35 @@ Tensor pool(bool is_max, const Tensor& x, const PoolGeometry& g, const Shape& ou
         });
     }
     if (record) {
-        autograd::record(op_name, {x}, out, [x, g, is_max, workspace](const Tensor& grad) {
+        autograd::record(op_name, {x}, out, [x, out, g, is_max, workspace](const Tensor& grad) {
+            // After a ReLU, max pooling's gradient only matters at input cells > 0, and those are
+            // the cells whose window maximum (out) is > 0: zeroing the others here lets the
+            // ReLU's rule skip its mask pass over the (larger) input.
+            const bool positive_only = is_max && autograd::only_positive_cells_matter(x);
             Tensor gx = Tensor::empty(x.shape(), x.dtype());
             if (x.dtype() == DType::float32) {
                 if (is_max) {
                     kernels::cpu::max_pool_backward(g, grad.data<float>(), workspace.raw_data(),
-                                                    gx.data<float>());
+                                                    gx.data<float>(),
+                                                    positive_only ? out.data<float>() : nullptr);
                 } else {
                     kernels::cpu::avg_pool_backward(g, grad.data<float>(), gx.data<float>());
                 }
+            } else if (is_max) {
+                Tensor gd = grad;
+                if (positive_only) {
+                    gd = Tensor::empty(grad.shape(), grad.dtype());
+                    const double* o = out.data<double>();
+                    const double* src = grad.data<double>();
+                    double* dst = gd.data<double>();
+                    for (std::int64_t i = 0; i < gd.size(); ++i) dst[i] = o[i] > 0.0 ? src[i] : 0.0;
+                }
+                kernels::ref::max_pool_backward(g, x.data<double>(), gd.data<double>(),
+                                                gx.data<double>());
             } else {
-                const double* gd = grad.data<double>();
-                if (is_max) kernels::ref::max_pool_backward(g, x.data<double>(), gd, gx.data<double>());
-                else kernels::ref::avg_pool_backward(g, gd, gx.data<double>());
+                kernels::ref::avg_pool_backward(g, grad.data<double>(), gx.data<double>());
             }
+            if (positive_only) autograd::mark_zero_where_not_positive(gx, x);
             return std::vector<Tensor>{gx};
         });
     }

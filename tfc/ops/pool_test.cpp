@@ -52,6 +52,37 @@ TEST(PoolGrad, MaxAndAvg2D) {
     }
 }
 
+// relu -> max_pool2d: the pool zeroes its gradient where relu's output is 0 and relu passes it
+// on unmasked (autograd::only_positive_cells_matter). The gradient must equal the unfused one,
+// taken by also asking for the gradient of relu's output (a source is never fused).
+TEST(PoolGrad, MaxPoolAfterReluGradientIsExact) {
+    std::uint64_t seed = 40;
+    for (const auto& c : kPool2D) {
+        const Tensor x64 = random_f64(c.shape, -1, 1, seed++);
+        EXPECT_TRUE(check_gradients(
+            [&](const std::vector<Tensor>& in) {
+                return max_pool2d(relu(in[0]), c.pool, c.strides, c.padding);
+            },
+            {x64}));
+        for (DType dt : {DType::float32, DType::float64}) {
+            std::vector<double> dx[2];
+            for (int with_y = 0; with_y < 2; ++with_y) {
+                const Tensor x = x64.astype(dt);
+                autograd::GradientTape tape;
+                tape.watch(x);
+                const Tensor y = relu(x);
+                const Tensor p = max_pool2d(y, c.pool, c.strides, c.padding);
+                const Tensor r = random_f64(p.shape(), -1, 1, 99).astype(dt);
+                std::vector<Tensor> sources{x};
+                if (with_y) sources.push_back(y);
+                dx[with_y] = tape.gradient(sum(mul(p, r)), sources)[0].to_doubles();
+            }
+            EXPECT_EQ(dx[0], dx[1]) << shape_str(c.shape) << " " << c.padding << " "
+                                    << dtype_name(dt);
+        }
+    }
+}
+
 TEST(PoolGrad, MaxAndAvg1D) {
     const Tensor x = random_f64({2, 7, 3}, -1, 1, 20);
     for (const char* padding : {"valid", "same"}) {

@@ -34,11 +34,18 @@ Tensor unary_op(const char* name, UnaryKind kind, const Tensor& x, UnaryParams p
         kernels::ref::unary(kind, p, x.data<double>(), y.data<double>(), x.size());
     }
     if (autograd::should_record({&x}) && kind != UnaryKind::sign) {
-        autograd::record(name, {x}, y, [kind, p, x, y](const Tensor& g) {
-            // Backward of a backward is not needed (first-order training only), so the rule
-            // runs as a plain kernel.
-            return std::vector<Tensor>{unary_backward_op(kind, p, x, y, g)};
-        });
+        const bool relu = kind == UnaryKind::relu;
+        autograd::record(
+            name, {x}, y,
+            [kind, p, x, y, relu](const Tensor& g) {
+                // A gradient already zero wherever y <= 0 (max pooling after this ReLU) is its
+                // own ReLU gradient.
+                if (relu && autograd::zero_where_not_positive(g, y)) return std::vector<Tensor>{g};
+                // Backward of a backward is not needed (first-order training only), so the rule
+                // runs as a plain kernel.
+                return std::vector<Tensor>{unary_backward_op(kind, p, x, y, g)};
+            },
+            relu);
     }
     return y;
 }

@@ -190,22 +190,11 @@ dnnl::memory weights_arg(Entry& e, Staged& s, const float* weights) {
 bool empty(const ConvGeometry& g) { return g.src_size() == 0 || g.dst_size() == 0; }
 
 // out[j] = sum over rows of m[row, j], float32 accumulation in blocks of rows (as oneDNN does).
-// With `y`, m is first replaced by m * (y > 0) (the ReLU gradient, written to `masked`) in the
-// same pass; out may then be null.
-void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* out,
-                   const float* y = nullptr, float* masked = nullptr) {
-    if (out) std::fill(out, out + cols, 0.0f);
+void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* out) {
+    std::fill(out, out + cols, 0.0f);
     const auto add_rows = [&](std::int64_t lo, std::int64_t hi, float* acc) {
         for (std::int64_t r = lo; r < hi; ++r) {
             const float* row = m + r * cols;
-            if (y) {
-                const float* yr = y + r * cols;
-                float* mr = masked + r * cols;
-#pragma omp simd
-                for (std::int64_t j = 0; j < cols; ++j) mr[j] = yr[j] > 0.0f ? row[j] : 0.0f;
-                row = mr;
-            }
-            if (!acc) continue;
 #pragma omp simd
             for (std::int64_t j = 0; j < cols; ++j) acc[j] += row[j];
         }
@@ -213,14 +202,6 @@ void bias_gradient(const float* m, std::int64_t rows, std::int64_t cols, float* 
     const int threads = rows * cols >= (std::int64_t{1} << 16) ? omp_get_max_threads() : 1;
     if (threads <= 1) {
         add_rows(0, rows, out);
-        return;
-    }
-    if (!out) {
-#pragma omp parallel num_threads(threads)
-        {
-            const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-            add_rows(rows * t / nt, rows * (t + 1) / nt, nullptr);
-        }
         return;
     }
     // Each thread sums a fixed block of rows; the partial sums are added in thread order, so
@@ -265,11 +246,6 @@ void conv_forward(const ConvGeometry& g, const float* src, const float* weights,
     c.stream.wait();
 }
 
-void relu_gradient(const float* diff_dst, const float* dst, std::int64_t rows,
-                   std::int64_t channels, float* masked, float* diff_bias) {
-    bias_gradient(diff_dst, rows, channels, diff_bias, dst, masked);
-}
-
 void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,
                         float* diff_src) {
     if (empty(g) || g.weights_size() == 0) {
@@ -294,11 +270,11 @@ void conv_backward_weights(const ConvGeometry& g, const float* src, const float*
         ref::conv_backward_weights(g, src, diff_dst, diff_weights, diff_bias);
         return;
     }
+    if (conv_backward_weights_direct(g, src, diff_dst, diff_weights, diff_bias)) return;
     // The bias gradient is a column sum of diff_dst (NHWC rows of oc values), done here: oneDNN
     // 2.6's avx2 backward-weights primitive with a bias reduces it in plain C++ on NHWC data,
     // which measured slower than the whole sum below.
     if (diff_bias) bias_gradient(diff_dst, g.n * g.oh * g.ow, g.oc, diff_bias);
-    if (conv_backward_weights_direct(g, src, diff_dst, diff_weights)) return;
     Entry& e = get(g, false);
     std::lock_guard<std::mutex> lock(e.mu);
     ensure_backward(e);

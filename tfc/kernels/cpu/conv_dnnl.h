@@ -14,10 +14,6 @@ namespace tfc::kernels::cpu {
 // relu: dst = max(conv + bias, 0) in the same primitive (a oneDNN post-op).
 void conv_forward(const ConvGeometry& g, const float* src, const float* weights, const float* bias,
                   float* dst, bool relu = false);
-// The gradient through a fused ReLU: masked = diff_dst * (dst > 0) over [rows, channels], and,
-// when diff_bias is not null, the bias gradient (column sums of masked) in the same pass.
-void relu_gradient(const float* diff_dst, const float* dst, std::int64_t rows,
-                   std::int64_t channels, float* masked, float* diff_bias);
 void conv_backward_data(const ConvGeometry& g, const float* diff_dst, const float* weights,
                         float* diff_src);
 void conv_backward_weights(const ConvGeometry& g, const float* src, const float* diff_dst,
@@ -25,9 +21,10 @@ void conv_backward_weights(const ConvGeometry& g, const float* src, const float*
 
 // The weight gradient without oneDNN (conv_weights_grad.cpp, AVX2 register tiles over the NHWC
 // data in place), which conv_backward_weights uses when it applies: groups = 1 on a CPU build
-// with AVX2 and FMA. Returns false, writing nothing, when it does not apply.
+// with AVX2 and FMA. diff_bias (may be null) gets the bias gradient from the same pass. Returns
+// false, writing nothing, when it does not apply.
 bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const float* diff_dst,
-                                  float* diff_weights);
+                                  float* diff_weights, float* diff_bias = nullptr);
 
 std::size_t conv_cache_size();  // number of cached geometries (forward + bias variants)
 // oneDNN's implementation names for a geometry's forward / backward-data / backward-weights

@@ -9,7 +9,9 @@
 // tile holds up to 6 input channels x 16 output channels (12 accumulators); each position adds one
 // broadcast input value times two 8-wide diff_dst vectors per input channel. Work items are
 // (image, block of 8 output rows), split over the OpenMP threads, each thread summing into its
-// own copy of the gradient; the copies are added at the end.
+// own copy of the gradient; the copies are added at the end. The bias gradient (the column sums of
+// diff_dst) is taken per work item right after its tiles, while those diff_dst rows are still in
+// cache, instead of in a separate pass over the whole tensor.
 //
 // oneDNN 2.6's avx2 backward-weights primitive on NHWC data measured at 30-45 GFLOP/s on one
 // thread for the img model's 16->32 and 32->64 channel convolutions (docs/bench.md).
@@ -208,10 +210,52 @@ void accumulate_block(const ConvGeometry& g, const Columns& cols, const float* s
     }
 }
 
+// db[0:8*V] += the column sums of `rows` rows of 8*V floats, `stride` floats apart. The sums stay
+// in registers, two sets for even and odd rows (a sum kept in db would be a load-add-store
+// chain per row).
+template <int V>
+void column_sums(const float* dy, std::int64_t rows, std::int64_t stride, float* db) {
+    __m256 even[V], odd[V];
+    for (int v = 0; v < V; ++v) even[v] = odd[v] = _mm256_setzero_ps();
+    std::int64_t r = 0;
+    for (; r + 2 <= rows; r += 2) {
+        const float* p = dy + r * stride;
+        for (int v = 0; v < V; ++v) {
+            even[v] = _mm256_add_ps(even[v], _mm256_loadu_ps(p + 8 * v));
+            odd[v] = _mm256_add_ps(odd[v], _mm256_loadu_ps(p + stride + 8 * v));
+        }
+    }
+    if (r < rows) {
+        for (int v = 0; v < V; ++v)
+            even[v] = _mm256_add_ps(even[v], _mm256_loadu_ps(dy + r * stride + 8 * v));
+    }
+    for (int v = 0; v < V; ++v) {
+        const __m256 sum = _mm256_add_ps(even[v], odd[v]);
+        _mm256_storeu_ps(db + 8 * v, _mm256_add_ps(_mm256_loadu_ps(db + 8 * v), sum));
+    }
+}
+
+// db[0:OC] += the column sums of `rows` consecutive diff_dst rows of OC floats.
+void add_column_sums(const float* dy, std::int64_t rows, std::int64_t OC, float* db) {
+    std::int64_t j = 0;
+    for (; j + 32 <= OC; j += 32) column_sums<4>(dy + j, rows, OC, db + j);
+    if (j + 16 <= OC) {
+        column_sums<2>(dy + j, rows, OC, db + j);
+        j += 16;
+    }
+    for (; j + 8 <= OC; j += 8) column_sums<1>(dy + j, rows, OC, db + j);
+    if (j == OC) return;
+    float tail[8] = {};
+    for (std::int64_t r = 0; r < rows; ++r) {
+        for (std::int64_t k = j; k < OC; ++k) tail[k - j] += dy[r * OC + k];
+    }
+    for (std::int64_t k = j; k < OC; ++k) db[k] += tail[k - j];
+}
+
 }  // namespace
 
 bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const float* diff_dst,
-                                  float* diff_weights) {
+                                  float* diff_weights, float* diff_bias) {
     if (g.groups != 1) return false;
     const std::int64_t wsize = g.weights_size();
     std::fill(diff_weights, diff_weights + wsize, 0.0f);
@@ -223,31 +267,42 @@ bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const
         flops < (std::int64_t{1} << 20)
             ? 1
             : static_cast<int>(std::min<std::int64_t>(omp_get_max_threads(), items));
-    std::vector<float> partial(static_cast<std::size_t>((threads - 1) * wsize), 0.0f);
+    // Per thread after the first: a weight gradient of wsize floats, then a bias gradient of OC.
+    const std::int64_t stride = wsize + g.oc;
+    std::vector<float> partial(static_cast<std::size_t>((threads - 1) * stride), 0.0f);
+    if (diff_bias) std::fill(diff_bias, diff_bias + g.oc, 0.0f);
     const Columns cols = columns_of(g);
 #pragma omp parallel num_threads(threads)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-        float* dw = t == 0 ? diff_weights : partial.data() + (t - 1) * wsize;
+        float* dw = t == 0 ? diff_weights : partial.data() + (t - 1) * stride;
+        float* db = t == 0 ? diff_bias : dw + wsize;
         // Contiguous ranges of work items, so a thread walks through its images in order.
         const std::int64_t begin = items * t / nt, end = items * (t + 1) / nt;
         for (std::int64_t item = begin; item < end; ++item) {
             const std::int64_t n = item / blocks, b = item % blocks;
-            accumulate_block(g, cols, src, diff_dst, n, b * kRowBlock,
-                             std::min(g.oh, (b + 1) * kRowBlock), dw);
+            const std::int64_t oh0 = b * kRowBlock, oh1 = std::min(g.oh, oh0 + kRowBlock);
+            accumulate_block(g, cols, src, diff_dst, n, oh0, oh1, dw);
+            if (db) {
+                add_column_sums(diff_dst + (n * g.oh + oh0) * g.ow * g.oc, (oh1 - oh0) * g.ow, g.oc,
+                                db);
+            }
         }
     }
+    // The partial sums are added in thread order: a given thread count gives one result.
     for (int t = 1; t < threads; ++t) {
-        const float* p = partial.data() + (t - 1) * wsize;
+        const float* p = partial.data() + (t - 1) * stride;
 #pragma omp simd
         for (std::int64_t i = 0; i < wsize; ++i) diff_weights[i] += p[i];
+        if (!diff_bias) continue;
+        for (std::int64_t j = 0; j < g.oc; ++j) diff_bias[j] += p[wsize + j];
     }
     return true;
 }
 
 #else
 
-bool conv_backward_weights_direct(const ConvGeometry&, const float*, const float*, float*) {
+bool conv_backward_weights_direct(const ConvGeometry&, const float*, const float*, float*, float*) {
     return false;
 }
 

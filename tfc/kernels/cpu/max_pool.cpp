@@ -132,8 +132,8 @@ __m256i load8(const I* p) {
 // at most one window, so each one is written once, the gradient at the argmax and 0 elsewhere,
 // with no zero-fill pass and no read-modify-write.
 template <typename I>
-void backward_tiled(const PoolGeometry& g, const float* grad_dst, const I* ws, float* gs,
-                    std::int64_t b) {
+void backward_tiled(const PoolGeometry& g, const float* grad_dst, const float* dst, const I* ws,
+                    float* gs, std::int64_t b) {
     const std::int64_t C = g.c;
 #if defined(__AVX2__)
     const std::int64_t blocks = C / 8 * 8;
@@ -148,6 +148,7 @@ void backward_tiled(const PoolGeometry& g, const float* grad_dst, const I* ws, f
             const std::int64_t x0 = std::max<std::int64_t>(xs, 0), x1 = std::min(xs + g.kw, g.w);
             const std::int64_t at = ((b * g.oh + oy) * g.ow + ox) * C;
             const float* gd = grad_dst + at;
+            const float* d = dst ? dst + at : nullptr;
             const I* w = ws + at;
             for (std::int64_t y = y0; y < y1; ++y) {
                 for (std::int64_t x = x0; x < x1; ++x) {
@@ -156,13 +157,19 @@ void backward_tiled(const PoolGeometry& g, const float* grad_dst, const I* ws, f
 #if defined(__AVX2__)
                     const __m256i kv = _mm256_set1_epi32(k);
                     for (std::int64_t c = 0; c < blocks; c += 8) {
-                        const __m256 hit =
-                            _mm256_castsi256_ps(_mm256_cmpeq_epi32(load8(w + c), kv));
+                        __m256 hit = _mm256_castsi256_ps(_mm256_cmpeq_epi32(load8(w + c), kv));
+                        if (d) {
+                            hit = _mm256_and_ps(hit, _mm256_cmp_ps(_mm256_loadu_ps(d + c),
+                                                                   _mm256_setzero_ps(),
+                                                                   _CMP_GT_OQ));
+                        }
                         _mm256_storeu_ps(out + c, _mm256_and_ps(_mm256_loadu_ps(gd + c), hit));
                     }
 #endif
-                    for (std::int64_t c = blocks; c < C; ++c)
-                        out[c] = static_cast<std::int32_t>(w[c]) == k ? gd[c] : 0.0f;
+                    for (std::int64_t c = blocks; c < C; ++c) {
+                        const bool hit = static_cast<std::int32_t>(w[c]) == k && (!d || d[c] > 0.0f);
+                        out[c] = hit ? gd[c] : 0.0f;
+                    }
                 }
             }
         }
@@ -170,7 +177,8 @@ void backward_tiled(const PoolGeometry& g, const float* grad_dst, const I* ws, f
 }
 
 template <typename I>
-void backward(const PoolGeometry& g, const float* grad_dst, const I* ws, float* grad_src) {
+void backward(const PoolGeometry& g, const float* grad_dst, const float* dst, const I* ws,
+              float* grad_src) {
     const std::int64_t C = g.c;
     const bool tiled = g.kh == g.sh && g.kw == g.sw;
     // Whether the windows reach every input cell (otherwise the rest must be zeroed).
@@ -189,7 +197,7 @@ void backward(const PoolGeometry& g, const float* grad_dst, const I* ws, float* 
         float* gs = grad_src + b * image;
         if (!(tiled && covers)) std::memset(gs, 0, static_cast<std::size_t>(image) * sizeof(float));
         if (tiled) {
-            backward_tiled(g, grad_dst, ws, gs, b);
+            backward_tiled(g, grad_dst, dst, ws, gs, b);
             continue;
         }
         for (std::int64_t oy = 0; oy < g.oh; ++oy) {
@@ -199,7 +207,9 @@ void backward(const PoolGeometry& g, const float* grad_dst, const I* ws, float* 
                     ((oy * g.sh - g.pad_top) * g.w + (ox * g.sw - g.pad_left)) * C;
                 const float* gd = grad_dst + at;
                 const I* w = ws + at;
-                for (std::int64_t c = 0; c < C; ++c) gs[origin + delta[w[c]] + c] += gd[c];
+                for (std::int64_t c = 0; c < C; ++c) {
+                    if (!dst || dst[at + c] > 0.0f) gs[origin + delta[w[c]] + c] += gd[c];
+                }
             }
         }
     }
@@ -223,13 +233,13 @@ void max_pool_forward(const PoolGeometry& g, const float* src, float* dst, void*
 }
 
 void max_pool_backward(const PoolGeometry& g, const float* grad_dst, const void* workspace,
-                       float* grad_src) {
+                       float* grad_src, const float* dst) {
     if (empty(g)) {
         std::fill(grad_src, grad_src + g.n * g.h * g.w * g.c, 0.0f);
         return;
     }
     with_index_type(g, [&](auto tag) {
-        backward(g, grad_dst, static_cast<const decltype(tag)*>(workspace), grad_src);
+        backward(g, grad_dst, dst, static_cast<const decltype(tag)*>(workspace), grad_src);
     });
 }
 
