@@ -281,15 +281,17 @@ ConvGeometry geometry(const G& c) {
 }
 
 // Geometries for the weight-gradient kernel: channel counts beyond one register tile and with
-// 8-lane tails, strides, dilations, asymmetric padding, and sizes large enough to use every
-// thread.
+// 8-lane tails, strides, dilations, asymmetric padding, sizes large enough to use every thread,
+// and one with no position where all taps are inside (the tap-by-tap walks only).
 const G kCases[] = {G{3, 12, 11, 13, 40, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
                     G{2, 17, 9, 7, 29, 5, 2, 2, 1, 1, 2, 2, 2, 1, 1},
                     G{4, 30, 30, 3, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
                     G{2, 9, 14, 1, 5, 2, 4, 3, 2, 2, 1, 0, 1, 3, 0},
                     G{8, 26, 26, 32, 64, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0},
                     G{2, 11, 13, 9, 21, 3, 3, 1, 1, 2, 1, 2, 2, 1, 1},
-                    G{3, 10, 10, 16, 12, 2, 3, 1, 1, 1, 1, 0, 1, 1, 1}};
+                    G{3, 10, 10, 16, 12, 2, 3, 1, 1, 1, 1, 0, 1, 1, 1},
+                    // No output position with every tap inside the image (dilated 3x3 on 3x4).
+                    G{2, 3, 4, 5, 11, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}};
 
 // |fast - want| within float32 rounding of a sum of `terms` products of values in [-1, 1].
 void expect_close(const std::vector<float>& fast, const std::vector<double>& want,

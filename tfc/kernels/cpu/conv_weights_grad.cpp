@@ -2,12 +2,13 @@
 // activations: diff_weights[kh, kw, ic, oc] = sum over (n, oh, ow) of
 // src[n, oh*sh + kh*dh - pad_top, ow*sw + kw*dw - pad_left, ic] * diff_dst[n, oh, ow, oc].
 //
-// For one (kh, kw) the sum is an [IC, OC] product over the (oh, ow) positions whose input cell is
-// inside the image, with both operands read in place: the src rows of consecutive ow are sw * IC
-// floats apart and the diff_dst rows OC floats apart, so no im2col copy is made; with dilation 1
-// along the width all kw fold into one [KW * IC, OC] product (see accumulate_block). A register
-// tile holds up to 6 input channels x 16 output channels (12 accumulators); each position adds one
-// broadcast input value times two 8-wide diff_dst vectors per input channel. Work items are
+// Where every tap reads inside the image, the sum is one [KH * KW * IC, OC] product over those
+// (oh, ow) positions, read in place: the inputs of the taps sit at fixed offsets from each
+// position's first one (a small offset table), src rows of consecutive ow are sw * IC floats
+// apart and diff_dst rows OC floats apart, so no im2col copy is made (see Taps). The positions
+// that padding leaves go tap by tap. A register tile holds up to 6 input channels x 16 output
+// channels (12 accumulators); each position adds one broadcast input value times two 8-wide
+// diff_dst vectors per input channel. Work items are
 // (image, block of 8 output rows), split over the OpenMP threads, each thread summing into its
 // own copy of the gradient; the copies are added at the end. The bias gradient (the column sums of
 // diff_dst) is taken per work item right after its tiles, while those diff_dst rows are still in
@@ -35,17 +36,21 @@ constexpr int kTileIn = 6;             // input channels per register tile
 constexpr std::int64_t kRowBlock = 8;  // output rows per work item
 
 // The (oh, ow) positions one tile pass walks: nrows x ncols, with element steps per row / column.
+// The tile's input channel i is read at a + off[i].
 struct Walk {
-    const float* a;  // src at the first position (+ the tile's first input channel)
-    const float* b;  // diff_dst at the first position (+ the tile's first output channel)
+    const float* a;           // src at the first position
+    const std::int64_t* off;  // offsets of the tile's input channels from a
+    const float* b;           // diff_dst at the first position (+ the tile's first output channel)
     std::int64_t a_row, a_col, b_row, b_col;
     std::int64_t nrows, ncols;
 };
 
-// c[i, 0:8*OV] += sum over the walk of a[i] * b[0:8*OV], i < IT. With Tail, the last 8-wide
-// vector of b and c is partial (lanes set in `mask`).
+// c[i, 0:8*OV] += sum over the walk of a[off[i]] * b[0:8*OV], i < IT. With Tail, the last
+// 8-wide vector of b and c is partial (lanes set in `mask`).
 template <int IT, int OV, bool Tail>
 void tile(const Walk& w, __m256i mask, float* c, std::int64_t ldc) {
+    std::int64_t off[IT];
+    for (int i = 0; i < IT; ++i) off[i] = w.off[i];
     __m256 acc[IT][OV];
 #pragma GCC unroll 6
     for (std::int64_t i = 0; i < IT; ++i) {
@@ -64,7 +69,7 @@ void tile(const Walk& w, __m256i mask, float* c, std::int64_t ldc) {
             }
 #pragma GCC unroll 6
             for (std::int64_t i = 0; i < IT; ++i) {
-                const __m256 av = _mm256_broadcast_ss(a + i);
+                const __m256 av = _mm256_broadcast_ss(a + off[i]);
 #pragma GCC unroll 2
                 for (std::int64_t v = 0; v < OV; ++v)
                     acc[i][v] = _mm256_fmadd_ps(av, bv[v], acc[i][v]);
@@ -122,12 +127,15 @@ void valid_range(std::int64_t size, std::int64_t k, std::int64_t s, std::int64_t
     hi = std::min<std::int64_t>(out, floor_div(size - 1 - off, s) + 1);
 }
 
-// c[0:channels, 0:OC] (row stride OC) += the walk's products, tile by tile.
-void walk_tiles(Walk w, std::int64_t channels, std::int64_t OC, float* c) {
-    const float* a0 = w.a;
-    const float* b0 = w.b;
-    for (std::int64_t i0 = 0; i0 < channels; i0 += kTileIn) {
-        const int it = static_cast<int>(std::min<std::int64_t>(kTileIn, channels - i0));
+// c[0:channels, 0:OC] (row stride OC) += the walk's products, tile by tile; input channel j is
+// read at w.a + off[j].
+void walk_tiles(Walk w, const std::int64_t* off, std::int64_t channels, std::int64_t OC, float* c) {
+    // Tiles of at most kTileIn channels, balanced: 9 channels go as 5 + 4, not 6 + 3 (a tile of
+    // IT channels has 2 * IT independent accumulators to cover the FMA latency).
+    const std::int64_t ntiles = (channels + kTileIn - 1) / kTileIn;
+    for (std::int64_t t = 0, i0 = 0; t < ntiles; ++t) {
+        const std::int64_t i1 = channels * (t + 1) / ntiles;
+        const int it = static_cast<int>(i1 - i0);
         for (std::int64_t o0 = 0; o0 < OC; o0 += 16) {
             const std::int64_t rem = OC - o0;
             const int ov = rem > 8 ? 2 : 1;
@@ -136,76 +144,101 @@ void walk_tiles(Walk w, std::int64_t channels, std::int64_t OC, float* c) {
             alignas(32) std::int32_t lanes[8];
             for (int j = 0; j < 8; ++j) lanes[j] = j < last ? -1 : 0;
             const __m256i mask = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes));
-            w.a = a0 + i0;
-            w.b = b0 + o0;
+            w.off = off + i0;
+            w.b = w.b + o0;
             tile_for(it, ov, last < 8)(w, mask, c + i0 * OC + o0, OC);
+            w.b = w.b - o0;
+        }
+        i0 = i1;
+    }
+}
+
+// Where the kernel taps fall inside the image, and the channel offset tables of the walks.
+//
+// At an output position whose every tap (kh, kw) reads inside the image, the KH * KW * IC inputs
+// are at fixed offsets from the tap (0, 0) input, and the rows [kh, kw, ic] of dw are consecutive:
+// the whole (kh, kw, ic) axis is one walk's channel axis (offsets in `all`), as if im2col had been
+// done, without copying. Those positions form a rectangle, rows [all_rlo, all_rhi) x columns
+// [all_lo, all_hi); the positions around it that padding leaves go tap by tap over IC contiguous
+// channels (`ic`).
+struct Taps {
+    std::vector<std::int64_t> rlo, rhi;  // per kh: the output rows it reads inside the image
+    std::vector<std::int64_t> lo, hi;    // per kw: the output columns
+    std::int64_t all_rlo = 0, all_rhi = 0, all_lo = 0, all_hi = 0;
+    std::vector<std::int64_t> all, ic;
+};
+
+Taps taps_of(const ConvGeometry& g) {
+    Taps t;
+    const auto kh = static_cast<std::size_t>(g.kh), kw = static_cast<std::size_t>(g.kw);
+    t.rlo.resize(kh);
+    t.rhi.resize(kh);
+    t.lo.resize(kw);
+    t.hi.resize(kw);
+    t.all_rhi = g.oh;
+    t.all_hi = g.ow;
+    for (std::size_t k = 0; k < kh; ++k) {
+        valid_range(g.ih, static_cast<std::int64_t>(k), g.sh, g.dh, g.pad_top, g.oh, t.rlo[k],
+                    t.rhi[k]);
+        t.all_rlo = std::max(t.all_rlo, t.rlo[k]);
+        t.all_rhi = std::min(t.all_rhi, t.rhi[k]);
+    }
+    for (std::size_t k = 0; k < kw; ++k) {
+        valid_range(g.iw, static_cast<std::int64_t>(k), g.sw, g.dw, g.pad_left, g.ow, t.lo[k],
+                    t.hi[k]);
+        t.all_lo = std::max(t.all_lo, t.lo[k]);
+        t.all_hi = std::min(t.all_hi, t.hi[k]);
+    }
+    for (std::int64_t y = 0; y < g.kh; ++y) {
+        for (std::int64_t x = 0; x < g.kw; ++x) {
+            for (std::int64_t c = 0; c < g.ic; ++c)
+                t.all.push_back((y * g.dh * g.iw + x * g.dw) * g.ic + c);
         }
     }
+    for (std::int64_t c = 0; c < g.ic; ++c) t.ic.push_back(c);
+    return t;
 }
 
 // Adds the weight gradient of output rows [oh0, oh1) of image n into dw.
-//
-// With dilation 1 along the width, the inputs of kw = 0..KW-1 at one output position are KW * IC
-// consecutive floats, and so are the rows [kh, 0..KW-1, :, :] of dw: the kw loop folds into the
-// channel axis (one walk of KW * IC channels) wherever every kw's input cell is inside the image;
-// the edge columns that horizontal padding leaves go kw by kw.
-// The output columns each kernel column kw reads inside the image, and where they all overlap.
-struct Columns {
-    std::vector<std::int64_t> lo, hi;
-    std::int64_t all_lo = 0, all_hi = 0;
-};
-
-Columns columns_of(const ConvGeometry& g) {
-    Columns c;
-    c.lo.resize(static_cast<std::size_t>(g.kw));
-    c.hi.resize(c.lo.size());
-    c.all_hi = g.ow;
-    for (std::int64_t kw = 0; kw < g.kw; ++kw) {
-        valid_range(g.iw, kw, g.sw, g.dw, g.pad_left, g.ow, c.lo[kw], c.hi[kw]);
-        c.all_lo = std::max(c.all_lo, c.lo[kw]);
-        c.all_hi = std::min(c.all_hi, c.hi[kw]);
-    }
-    return c;
-}
-
-void accumulate_block(const ConvGeometry& g, const Columns& cols, const float* src, const float* dy,
+void accumulate_block(const ConvGeometry& g, const Taps& t, const float* src, const float* dy,
                       std::int64_t n, std::int64_t oh0, std::int64_t oh1, float* dw) {
     const std::int64_t IC = g.ic, OC = g.oc;
-    const std::vector<std::int64_t>& lo = cols.lo;
-    const std::vector<std::int64_t>& hi = cols.hi;
-    const std::int64_t all_lo = cols.all_lo, all_hi = cols.all_hi;
-    const bool fold = g.dw == 1 && all_lo < all_hi;
-    for (std::int64_t kh = 0; kh < g.kh; ++kh) {
-        std::int64_t r0, r1;
-        valid_range(g.ih, kh, g.sh, g.dh, g.pad_top, g.oh, r0, r1);
-        r0 = std::max(r0, oh0);
-        r1 = std::min(r1, oh1);
-        if (r0 >= r1) continue;
+    // One walk over output rows [r0, r1) x columns [c0, c1) from tap (kh, kw), over `channels`
+    // input channels at offsets `off`, into dw rows from (kh, kw, 0) on.
+    const auto walk = [&](std::int64_t kh, std::int64_t kw, std::int64_t r0, std::int64_t r1,
+                          std::int64_t c0, std::int64_t c1, const std::vector<std::int64_t>& off) {
+        if (r0 >= r1 || c0 >= c1) return;
         const std::int64_t ih = r0 * g.sh + kh * g.dh - g.pad_top;
-        // One walk over output columns [c0, c1) for kernel column kw (the first of `channels`
-        // / IC folded ones).
-        auto walk = [&](std::int64_t kw, std::int64_t c0, std::int64_t c1, std::int64_t channels) {
-            if (c0 >= c1) return;
-            const std::int64_t iw = c0 * g.sw + kw * g.dw - g.pad_left;
-            Walk w;
-            w.a = src + ((n * g.ih + ih) * g.iw + iw) * IC;
-            w.b = dy + ((n * g.oh + r0) * g.ow + c0) * OC;
-            w.a_row = g.sh * g.iw * IC;
-            w.a_col = g.sw * IC;
-            w.b_row = g.ow * OC;
-            w.b_col = OC;
-            w.nrows = r1 - r0;
-            w.ncols = c1 - c0;
-            walk_tiles(w, channels, OC, dw + (kh * g.kw + kw) * IC * OC);
-        };
-        if (fold) {
-            walk(0, all_lo, all_hi, g.kw * IC);
-            for (std::int64_t kw = 0; kw < g.kw; ++kw) {
-                walk(kw, lo[kw], all_lo, IC);
-                walk(kw, all_hi, hi[kw], IC);
+        const std::int64_t iw = c0 * g.sw + kw * g.dw - g.pad_left;
+        Walk w;
+        w.a = src + ((n * g.ih + ih) * g.iw + iw) * IC;
+        w.b = dy + ((n * g.oh + r0) * g.ow + c0) * OC;
+        w.a_row = g.sh * g.iw * IC;
+        w.a_col = g.sw * IC;
+        w.b_row = g.ow * OC;
+        w.b_col = OC;
+        w.nrows = r1 - r0;
+        w.ncols = c1 - c0;
+        walk_tiles(w, off.data(), static_cast<std::int64_t>(off.size()), OC,
+                   dw + (kh * g.kw + kw) * IC * OC);
+    };
+    const std::int64_t R0 = std::max(oh0, t.all_rlo), R1 = std::min(oh1, t.all_rhi);
+    const bool interior = R0 < R1 && t.all_lo < t.all_hi;
+    if (interior) walk(0, 0, R0, R1, t.all_lo, t.all_hi, t.all);
+    for (std::int64_t kh = 0; kh < g.kh; ++kh) {
+        const std::int64_t r0 = std::max(t.rlo[kh], oh0), r1 = std::min(t.rhi[kh], oh1);
+        for (std::int64_t kw = 0; kw < g.kw; ++kw) {
+            const std::int64_t c0 = t.lo[kw], c1 = t.hi[kw];
+            if (!interior) {
+                walk(kh, kw, r0, r1, c0, c1, t.ic);
+                continue;
             }
-        } else {
-            for (std::int64_t kw = 0; kw < g.kw; ++kw) walk(kw, lo[kw], hi[kw], IC);
+            // The rectangle is inside every tap's range: what is left is above, below, left
+            // and right of it.
+            walk(kh, kw, r0, R0, c0, c1, t.ic);
+            walk(kh, kw, R1, r1, c0, c1, t.ic);
+            walk(kh, kw, R0, R1, c0, t.all_lo, t.ic);
+            walk(kh, kw, R0, R1, t.all_hi, c1, t.ic);
         }
     }
 }
@@ -271,7 +304,7 @@ bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const
     const std::int64_t stride = wsize + g.oc;
     std::vector<float> partial(static_cast<std::size_t>((threads - 1) * stride), 0.0f);
     if (diff_bias) std::fill(diff_bias, diff_bias + g.oc, 0.0f);
-    const Columns cols = columns_of(g);
+    const Taps taps = taps_of(g);
 #pragma omp parallel num_threads(threads)
     {
         const int t = omp_get_thread_num(), nt = omp_get_num_threads();
@@ -282,7 +315,7 @@ bool conv_backward_weights_direct(const ConvGeometry& g, const float* src, const
         for (std::int64_t item = begin; item < end; ++item) {
             const std::int64_t n = item / blocks, b = item % blocks;
             const std::int64_t oh0 = b * kRowBlock, oh1 = std::min(g.oh, oh0 + kRowBlock);
-            accumulate_block(g, cols, src, diff_dst, n, oh0, oh1, dw);
+            accumulate_block(g, taps, src, diff_dst, n, oh0, oh1, dw);
             if (db) {
                 add_column_sums(diff_dst + (n * g.oh + oh0) * g.ow * g.oc, (oh1 - oh0) * g.ow, g.oc,
                                 db);
