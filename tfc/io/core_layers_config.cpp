@@ -84,6 +84,17 @@ void reshape_to_config(const Layer& layer, ConfigWriter& out) {
     out.set_shape("target_shape", as<Reshape>(layer).target_shape());
 }
 
+LayerPtr repeat_vector_from_config(const LayerConfig& c) {
+    const std::int64_t n = c.get_int("n");
+    if (n < 1) c.fail_key("n", "is out of range", std::to_string(n), "n >= 1");
+    return std::make_shared<RepeatVector>(
+        n, RepeatVectorOptions{.input_shape = c.input_shape(), .name = c.name()});
+}
+
+void repeat_vector_to_config(const Layer& layer, ConfigWriter& out) {
+    out.set("n", as<RepeatVector>(layer).n());
+}
+
 LayerPtr dropout_from_config(const LayerConfig& c) {
     const double rate = c.get_double("rate");
     if (!(rate >= 0.0 && rate < 1.0)) {
@@ -185,6 +196,7 @@ void register_core_layers(LayerRegistry& r) {
     r.add({"Activation", activation_from_config, activation_to_config});
     r.add({"Flatten", flatten_from_config, flatten_to_config});
     r.add({"Reshape", reshape_from_config, reshape_to_config});
+    r.add({"RepeatVector", repeat_vector_from_config, repeat_vector_to_config});
     r.add({"Dropout", dropout_from_config, dropout_to_config});
     r.add({"Rescaling", rescaling_from_config, rescaling_to_config});
     r.add({"ReLU", relu_from_config, relu_to_config});

@@ -117,7 +117,8 @@ std::shared_ptr<Functional> functional_from_config(const json& model, const json
     const std::string name = cfg.contains("name") && cfg["name"].is_string() ? cfg["name"].get<std::string>() : "";
     std::map<std::string, LayerPtr> by_name;
     std::map<std::string, std::vector<std::vector<TensorRef>>> pending;  // layer -> calls left
-    std::map<std::string, std::vector<KerasTensor>> outputs;              // layer -> one per call
+    // layer -> per call, its outputs (several for return_state=True)
+    std::map<std::string, std::vector<std::vector<KerasTensor>>> outputs;
     std::vector<std::string> order;
     for (std::size_t i = 0; i < layers.size(); ++i) {
         const json& entry = layers[i];
@@ -131,7 +132,7 @@ std::shared_ptr<Functional> functional_from_config(const json& model, const json
         by_name[lname] = built[i];
         order.push_back(lname);
         if (auto input = std::dynamic_pointer_cast<InputLayer>(built[i])) {
-            outputs[lname].push_back(KerasTensor(input));
+            outputs[lname].push_back({KerasTensor(input)});
             continue;
         }
         const json nodes = entry.contains("inbound_nodes") ? entry["inbound_nodes"] : json::array();
@@ -166,23 +167,28 @@ std::shared_ptr<Functional> functional_from_config(const json& model, const json
                               "layer '" + lname + "' is called on an unknown layer's output",
                               "'" + r.layer + "'", "a layer of this model",
                               "the file is damaged; re-save it");
-                    TFC_CHECK(r.tensor == 0, "load_model",
-                              "layer '" + lname + "' uses output " + std::to_string(r.tensor) +
-                                  " of layer '" + r.layer + "'",
-                              "a layer with several outputs (e.g. return_state=True)",
-                              "single-output layers", "use return_state=False, or rebuild the model");
                     const auto& outs = outputs[r.layer];
                     if (r.node < 0 || r.node >= static_cast<std::int64_t>(outs.size())) {
                         ready = false;
                         break;
                     }
-                    args.push_back(outs[static_cast<std::size_t>(r.node)]);
+                    const auto& call = outs[static_cast<std::size_t>(r.node)];
+                    TFC_CHECK(r.tensor >= 0 && r.tensor < static_cast<std::int64_t>(call.size()),
+                              "load_model",
+                              "layer '" + lname + "' uses an output that layer '" + r.layer +
+                                  "' does not have",
+                              "output " + std::to_string(r.tensor) + " of " +
+                                  std::to_string(call.size()),
+                              "an index below the layer's output count (return_state=True adds "
+                              "the states)",
+                              "the file is damaged; re-save it");
+                    args.push_back(call[static_cast<std::size_t>(r.tensor)]);
                 }
                 if (!ready) break;
                 TFC_CHECK(!args.empty(), "load_model", "layer '" + lname + "' is called on nothing",
                           "an empty inbound node", "at least one input tensor",
                           "the file is damaged; re-save it");
-                outputs[lname].push_back(apply_layer(by_name[lname], args));
+                outputs[lname].push_back(apply_layer_multi(by_name[lname], args));
                 calls.erase(calls.begin());
                 progress = true;
             }
@@ -199,12 +205,15 @@ std::shared_ptr<Functional> functional_from_config(const json& model, const json
         std::vector<KerasTensor> out;
         for (const auto& r : refs) {
             const auto it = outputs.find(r.layer);
-            TFC_CHECK(it != outputs.end() && r.node >= 0 &&
-                          r.node < static_cast<std::int64_t>(it->second.size()) && r.tensor == 0,
-                      "load_model", std::string("a model ") + what + " refers to a missing tensor",
+            const bool ok = it != outputs.end() && r.node >= 0 &&
+                            r.node < static_cast<std::int64_t>(it->second.size()) &&
+                            r.tensor >= 0 &&
+                            r.tensor < static_cast<std::int64_t>(
+                                           it->second[static_cast<std::size_t>(r.node)].size());
+            TFC_CHECK(ok, "load_model", std::string("a model ") + what + " refers to a missing tensor",
                       "[\"" + r.layer + "\", " + std::to_string(r.node) + ", " + std::to_string(r.tensor) + "]",
-                      "a call of a layer in the model", "the file is damaged; re-save it");
-            out.push_back(it->second[static_cast<std::size_t>(r.node)]);
+                      "an output of a call of a layer in the model", "the file is damaged; re-save it");
+            out.push_back(it->second[static_cast<std::size_t>(r.node)][static_cast<std::size_t>(r.tensor)]);
         }
         return out;
     };
@@ -214,13 +223,13 @@ std::shared_ptr<Functional> functional_from_config(const json& model, const json
 
 namespace {
 
-json ref_json(const std::string& layer, int node, ConfigStyle style, const Shape& shape) {
-    if (style == ConfigStyle::legacy_h5) return json::array({layer, node, 0, json::object()});
+json ref_json(const std::string& layer, int node, int tensor, ConfigStyle style, const Shape& shape) {
+    if (style == ConfigStyle::legacy_h5) return json::array({layer, node, tensor, json::object()});
     ConfigWriter w;
     w.set_shape("s", shape);
     return json{{"class_name", "__keras_tensor__"},
                 {"config", {{"shape", w.node().value["s"]}, {"dtype", "float32"},
-                            {"keras_history", json::array({layer, node, 0})}}}};
+                            {"keras_history", json::array({layer, node, tensor})}}}};
 }
 
 }  // namespace
@@ -235,7 +244,8 @@ json functional_to_config(const Functional& model, ConfigStyle style) {
         for (std::size_t i = 0; i < ns.size(); ++i) local[ns[i]] = static_cast<int>(i);
     }
     auto ref_of = [&](const KerasTensor& t) {
-        return ref_json(t.layer()->name(), local.at(t.node().get()), style, t.shape());
+        return ref_json(t.layer()->name(), local.at(t.node().get()), t.tensor_index(), style,
+                        t.shape());
     };
     json layers = json::array();
     for (const auto& l : model.layers()) {
@@ -281,7 +291,10 @@ json functional_to_config(const Functional& model, ConfigStyle style) {
     }
     json ins = json::array(), outs = json::array();
     for (const auto& x : model.inputs()) ins.push_back(json::array({x.layer()->name(), local.at(x.node().get()), 0}));
-    for (const auto& y : model.outputs()) outs.push_back(json::array({y.layer()->name(), local.at(y.node().get()), 0}));
+    for (const auto& y : model.outputs()) {
+        outs.push_back(
+            json::array({y.layer()->name(), local.at(y.node().get()), y.tensor_index()}));
+    }
     json cfg = json::object();
     cfg["name"] = model.name();
     if (style == ConfigStyle::keras3) cfg["trainable"] = true;

@@ -22,7 +22,7 @@ std::string error_of(const std::function<void()>& f) {
 TEST(LayerRegistry, ListsTheCoreLayers) {
     const auto names = io::LayerRegistry::instance().class_names();
     for (const char* n : {"Activation", "Dense", "Dropout", "Flatten", "InputLayer", "LeakyReLU",
-                          "ReLU", "Reshape", "Rescaling", "Softmax"}) {
+                          "ReLU", "RepeatVector", "Reshape", "Rescaling", "Softmax"}) {
         EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
     }
 }
@@ -107,7 +107,8 @@ TEST(ModelConfig, BadValuesAreErrorsNotCrashes) {
 TEST(ModelConfig, WriteThenReadKeepsEveryLayer) {
     Sequential m({Input({4}), Dense(3, {.activation = "tanh", .use_bias = false}), ReLU({.max_value = 6.0}),
                   Reshape({3, 1}), Flatten(), Dropout(0.3, {.seed = 5}), Rescaling(0.5, {.offset = 1.0}),
-                  LeakyReLU({.alpha = 0.2}), Activation("sigmoid"), Softmax({.axis = -1})},
+                  LeakyReLU({.alpha = 0.2}), Activation("sigmoid"), Softmax({.axis = -1}),
+                  RepeatVector(2)},
                  "roundtrip");
     for (auto style : {io::ConfigStyle::legacy_h5, io::ConfigStyle::keras3}) {
         auto back = io::model_from_config(io::model_to_config(m, style));

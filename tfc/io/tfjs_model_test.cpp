@@ -20,7 +20,8 @@ using io_test::scratch;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::string kCases[] = {"mlp", "cnn", "text_lstm", "text_bigru_td", "functional_two_inputs"};
+const std::string kCases[] = {
+    "mlp", "cnn", "text_lstm", "text_bigru_td", "functional_two_inputs", "seq2seq_states"};
 
 std::string case_dir(const std::string& name) {
     return std::string(TFC_SOURCE_DIR) + "/tests/golden/tfjs_models/" + name;
@@ -64,17 +65,31 @@ std::vector<Tensor> inputs_of(const json& expected) {
 }
 
 // |y - y*| <= 1e-5 |y*| + 1e-7 everywhere, with the output shape of TF.js.
-void expect_predicts_like_tfjs(Model& model, const json& expected) {
-    const std::vector<Tensor> xs = inputs_of(expected);
-    const Tensor y = xs.size() == 1 ? model.predict(xs[0]) : model.predict(xs);
-    ASSERT_EQ(y.shape(), expected["output"]["shape"].get<Shape>());
-    const auto want = expected["output"]["values"].get<std::vector<double>>();
+void expect_close_to(const Tensor& y, const json& want_json) {
+    ASSERT_EQ(y.shape(), want_json["shape"].get<Shape>());
+    const auto want = want_json["values"].get<std::vector<double>>();
     ASSERT_EQ(static_cast<std::size_t>(num_elements(y.shape())), want.size());
     const float* got = y.data<float>();
     for (std::size_t i = 0; i < want.size(); ++i) {
         const double err = std::abs(static_cast<double>(got[i]) - want[i]);
         EXPECT_LE(err, 1e-5 * std::abs(want[i]) + 1e-7) << "element " << i;
     }
+}
+
+// The fixture's prediction: "output", or "outputs" (one per model output) for several.
+void expect_predicts_like_tfjs(Model& model, const json& expected) {
+    const std::vector<Tensor> xs = inputs_of(expected);
+    if (expected.contains("outputs")) {
+        auto& f = dynamic_cast<Functional&>(model);
+        const std::vector<Tensor> ys = f.predict_multi(xs);
+        ASSERT_EQ(ys.size(), expected["outputs"].size());
+        for (std::size_t k = 0; k < ys.size(); ++k) {
+            SCOPED_TRACE("output " + std::to_string(k));
+            expect_close_to(ys[k], expected["outputs"][k]);
+        }
+        return;
+    }
+    expect_close_to(xs.size() == 1 ? model.predict(xs[0]) : model.predict(xs), expected["output"]);
 }
 
 TEST(TfjsModel, FixturesPredictWhatTfjsPredicted) {
@@ -88,6 +103,21 @@ TEST(TfjsModel, FixturesPredictWhatTfjsPredicted) {
         auto again = load_tfjs_model(case_dir(name) + "/model.json");
         expect_predicts_like_tfjs(*again, expected);
     }
+}
+
+// Layers with several outputs (return_state) keep their wiring through tfc's files: the TF.js
+// seq2seq model saved as .h5 loads back and still predicts what TF.js did. As .keras it is
+// refused: TF.js's LSTMs default to Keras 2's hard_sigmoid, which Keras 3 does not have.
+TEST(TfjsModel, ReturnStateGraphSurvivesSaving) {
+    const json expected = read_json(case_dir("seq2seq_states") + "/expected.json");
+    auto model = load_model(case_dir("seq2seq_states") + "/model.json");
+    const std::string dir = scratch("tfjs_seq2seq");
+    save_model(*model, dir + "/model.h5");
+    expect_predicts_like_tfjs(*load_model(dir + "/model.h5"), expected);
+    EXPECT_NE(error_of([&] { save_model(*model, dir + "/model.keras"); }).find("hard_sigmoid"),
+              std::string::npos);
+    const std::string legacy = model_to_json(*model);
+    EXPECT_NE(legacy.find(R"(["lstm_LSTM2",0,2,{}])"), std::string::npos) << legacy;
 }
 
 TEST(TfjsModel, ModelClassesAndLayerNamesComeFromTheTopology) {

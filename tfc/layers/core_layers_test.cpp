@@ -1,4 +1,4 @@
-// The weightless core layers: Activation, Flatten, Reshape, Dropout, Rescaling, LeakyReLU, ReLU,
+// The weightless core layers: Activation, Flatten, Reshape, RepeatVector, Dropout, Rescaling, LeakyReLU, ReLU,
 // Softmax, InputLayer. Values against plain formulas (Keras 2.15 sources named per test),
 // shapes, gradients by finite differences in float64, and input errors.
 #include <gtest/gtest.h>
@@ -144,6 +144,38 @@ TEST(Reshape, Errors) {
     EXPECT_THROW(Reshape({-1, 5}).compute_output_shape({-1, 12}), Error);  // 12 % 5 != 0
     Reshape ok({-1, 3});
     EXPECT_THROW(ok(Tensor::zeros({2, 4})), Error);
+}
+
+TEST(RepeatVector, RepeatsEachSampleAndSumsTheGradient) {
+    RepeatVector r(3);
+    EXPECT_EQ(r.class_name(), "RepeatVector");
+    name_suffix(r.name(), "repeat_vector");
+    EXPECT_EQ(r.compute_output_shape({-1, 4}), (Shape{-1, 3, 4}));
+    const Tensor x = random_f64({2, 4}, -1, 1, 9);
+    const Tensor y = r(x);
+    ASSERT_EQ(y.shape(), (Shape{2, 3, 4}));
+    const auto xv = x.to_doubles(), yv = y.to_doubles();
+    for (std::size_t b = 0; b < 2; ++b) {
+        for (std::size_t t = 0; t < 3; ++t) {
+            for (std::size_t f = 0; f < 4; ++f) EXPECT_EQ(yv[(b * 3 + t) * 4 + f], xv[b * 4 + f]);
+        }
+    }
+    RepeatVector g(2);
+    EXPECT_TRUE(grad_ok(g, x));
+}
+
+TEST(RepeatVector, Errors) {
+    EXPECT_THROW(RepeatVector(0), Error);
+    RepeatVector r(2);
+    try {
+        r(Tensor::zeros({2, 3, 4}));
+        FAIL() << "expected tfc::Error";
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("(None, 3, 4)"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("rank 2"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("Fix:"), std::string::npos) << msg;
+    }
 }
 
 TEST(Dropout, InferenceIsIdentity) {

@@ -25,6 +25,7 @@
 #include "tfc/layers/max_pooling.h"
 #include "tfc/layers/merge.h"
 #include "tfc/layers/relu.h"
+#include "tfc/layers/repeat_vector.h"
 #include "tfc/layers/rescaling.h"
 #include "tfc/layers/reshape.h"
 #include "tfc/layers/separable_conv2d.h"

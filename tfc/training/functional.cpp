@@ -233,7 +233,7 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
         for (const auto& x : n->inputs) ++uses[x.node().get()];
     }
     for (const auto& y : outputs_) ++uses[y.node().get()];
-    std::map<const KerasNode*, Tensor> values;
+    std::map<const KerasNode*, std::vector<Tensor>> values;  // a call's outputs
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const Tensor& x = inputs[i];
         const Shape& want = inputs_[i].shape();
@@ -244,32 +244,35 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
         TFC_CHECK(ok, name_, "input " + std::to_string(i) + " is incompatible with the model",
                   shape_str(x.shape()), shape_str(want),
                   "feed data shaped like the model's Input (batch first)");
-        values[inputs_[i].node().get()] = as_float(x);
+        values[inputs_[i].node().get()] = {as_float(x)};
     }
     for (const auto& n : nodes_) {
         if (n->inputs.empty()) continue;
         std::vector<Tensor> args;
         for (const auto& x : n->inputs) {
             const KerasNode* p = x.node().get();
-            args.push_back(values.at(p));
+            args.push_back(values.at(p).at(static_cast<std::size_t>(x.tensor_index())));
             if (--uses[p] == 0) values.erase(p);
         }
+        auto* rnn = dynamic_cast<RecurrentLayer*>(n->layer.get());
         if (auto* merge = dynamic_cast<MergeLayer*>(n->layer.get())) {
-            values[n.get()] = (*merge)(args, training);
-        } else if (args.size() > 1) {  // a recurrent layer with initial states (apply_layer checked)
-            auto* rnn = dynamic_cast<RecurrentLayer*>(n->layer.get());
+            values[n.get()] = {(*merge)(args, training)};
+        } else if (rnn != nullptr && (args.size() > 1 || n->output_shapes.size() > 1)) {
+            // Initial states (apply_layer checked them) and/or return_state=True.
             const Tensor x = args[0];
             args.erase(args.begin());
-            Tensor out = rnn->call_with_state(x, args, training)[0];
+            std::vector<Tensor> outs = rnn->call_with_state(x, args, training);
             const Tensor mask = rnn->compute_mask(x, x.keras_mask());
-            if (mask.defined() && !out.keras_mask().defined()) out.set_keras_mask(mask);
-            values[n.get()] = out;
+            if (mask.defined() && !outs[0].keras_mask().defined()) outs[0].set_keras_mask(mask);
+            outs.resize(n->output_shapes.size());
+            values[n.get()] = outs;
         } else {
-            values[n.get()] = (*n->layer)(args[0], training);
+            values[n.get()] = {(*n->layer)(args[0], training)};
         }
     }
     std::vector<Tensor> out;
-    for (const auto& y : outputs_) out.push_back(values.at(y.node().get()));
+    for (const auto& y : outputs_)
+        out.push_back(values.at(y.node().get()).at(static_cast<std::size_t>(y.tensor_index())));
     return out;
 }
 
@@ -356,20 +359,27 @@ std::vector<Model::SummaryRow> Functional::summary_rows() const {
                   [](const KerasNode* a, const KerasNode* b) { return a->index < b->index; });
         SummaryRow row;
         row.layer = l->name() + " (" + l->class_name() + ")";
-        // Keras's layer.output_shape: "multiple" when the calls disagree; an InputLayer's is a
-        // list of one shape.
+        // Keras's layer.output_shape: "multiple" when the calls disagree; a list for an
+        // InputLayer (of one shape) and for a layer with several outputs.
         bool same = true;
-        for (const KerasNode* n : mine) same = same && n->output_shape == mine[0]->output_shape;
-        if (mine.empty() || !same) row.output_shape = "multiple";
-        else if (l->class_name() == "InputLayer") row.output_shape = "[" + shape_str(mine[0]->output_shape) + "]";
-        else row.output_shape = shape_str(mine[0]->output_shape);
+        for (const KerasNode* n : mine) same = same && n->output_shapes == mine[0]->output_shapes;
+        if (mine.empty() || !same) {
+            row.output_shape = "multiple";
+        } else if (l->class_name() == "InputLayer" || mine[0]->output_shapes.size() > 1) {
+            std::string list;
+            for (const Shape& sh : mine[0]->output_shapes) list += (list.empty() ? "" : ", ") + shape_str(sh);
+            row.output_shape = "[" + list + "]";
+        } else {
+            row.output_shape = shape_str(mine[0]->output_shapes[0]);
+        }
         row.params = l->count_params();
         std::string conn = "[";
         bool first = true;
         for (const KerasNode* n : mine) {
             for (const auto& x : n->inputs) {
                 conn += std::string(first ? "" : ", ") + "'" + x.layer()->name() + "[" +
-                        std::to_string(x.node_index()) + "][0]'";
+                        std::to_string(x.node_index()) + "][" + std::to_string(x.tensor_index()) +
+                        "]'";
                 first = false;
             }
         }

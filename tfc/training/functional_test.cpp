@@ -115,7 +115,7 @@ TEST(Functional, GraphErrors) {
     KerasTensor s = apply_layer(Add(), {a, b});
     EXPECT_THROW(Functional(a, s), Error);  // b is not an input: graph disconnected
     KerasTensor h = apply_layer(Dense(2), a);
-    EXPECT_THROW(Functional(h, s), Error);  // inputs must come from Input()
+    EXPECT_THROW(Functional(h, s), Error);               // inputs must come from Input()
     EXPECT_THROW(apply_layer(Dense(2), {a, b}), Error);  // a plain layer takes one input
     EXPECT_THROW(apply_layer(Add(), {a, apply_layer(Dense(4), b)}), Error);  // incompatible shapes
     try {
@@ -137,13 +137,76 @@ TEST(Functional, MasksPropagateThroughTheGraph) {
     EXPECT_EQ(mask, (std::vector<double>{1, 0, 1}));  // the zero time step is masked
 }
 
+// Keras's seq2seq pattern: an encoder LSTM with return_state=True whose [h, c] start a decoder
+// LSTM. The graph must compute what the layers compute when called directly, every output of a
+// call is its own KerasTensor, and the model trains through the states.
+TEST(Functional, ReturnStateOutputsFeedOtherLayers) {
+    set_random_seed(11);
+    KerasTensor enc_in = Input({5, 3}), dec_in = Input({4, 2});
+    auto encoder = std::make_shared<LSTM>(6, LSTMOptions{.return_state = true});
+    auto decoder = std::make_shared<LSTM>(6, LSTMOptions{.return_sequences = true});
+    auto gru = std::make_shared<GRU>(3, GRUOptions{.return_state = true});
+    auto head = std::make_shared<Dense>(2);
+    const std::vector<KerasTensor> enc =
+        apply_layer_multi(encoder, std::vector<KerasTensor>{enc_in});
+    ASSERT_EQ(enc.size(), 3u);
+    EXPECT_EQ(enc[0].shape(), (Shape{-1, 6}));
+    EXPECT_EQ(enc[2].shape(), (Shape{-1, 6}));
+    EXPECT_EQ(enc[2].tensor_index(), 2);
+    EXPECT_EQ(enc[1].node(), enc[2].node());
+    const KerasTensor dec = apply_layer(decoder, {dec_in, enc[1], enc[2]});
+    const std::vector<KerasTensor> g = apply_layer_multi(gru, std::vector<KerasTensor>{dec});
+    ASSERT_EQ(g.size(), 2u);
+    const KerasTensor out = apply_layer(head, g[1]);
+    Functional model({enc_in, dec_in}, {out, enc[1]});
+
+    const Tensor xe = random_uniform({7, 5, 3}, -1.0, 1.0),
+                 xd = random_uniform({7, 4, 2}, -1.0, 1.0);
+    const std::vector<Tensor> ys = model.predict_multi({xe, xd});
+    ASSERT_EQ(ys.size(), 2u);
+    const std::vector<Tensor> e = encoder->call_with_state(xe);
+    const Tensor d = decoder->call_with_state(xd, {e[1], e[2]})[0];
+    const Tensor want = (*head)(gru->call_with_state(d)[1], false);
+    expect_close(ys[0], want);
+    expect_close(ys[1], e[1]);
+
+    // A layer with several outputs is refused by apply_layer, with the way out in the message.
+    const auto twice = std::make_shared<LSTM>(4, LSTMOptions{.return_state = true});
+    try {
+        apply_layer(twice, enc_in);
+        ADD_FAILURE() << "no error";
+    } catch (const Error& err) {
+        EXPECT_NE(std::string(err.what()).find("apply_layer_multi"), std::string::npos)
+            << err.what();
+    }
+    // The refused call left no node behind: the next call is the layer's first.
+    EXPECT_EQ(apply_layer_multi(twice, std::vector<KerasTensor>{enc_in})[0].node_index(), 0);
+
+    // The summary lists every output shape (a list Keras wraps over lines) and which output
+    // each call reads.
+    const std::string text = model.summary_string();
+    EXPECT_NE(text.find("[(None, 6),"), std::string::npos) << text;
+    EXPECT_NE(text.find("[(None, 3),"), std::string::npos) << text;
+    EXPECT_NE(text.find(encoder->name() + "[0][2]"), std::string::npos) << text;
+
+    // Training reaches the encoder only through the states.
+    Functional trainable(std::vector<KerasTensor>{enc_in, dec_in}, std::vector<KerasTensor>{out});
+    trainable.compile("adam", "mse");
+    const Tensor y = random_uniform({7, 2}, -1.0, 1.0);
+    const Tensor before = encoder->kernel().clone();
+    History h = trainable.fit({xe, xd}, y, {.batch_size = 7, .epochs = 150, .verbose = 0});
+    EXPECT_LT(h.history["loss"].back(), 0.5 * h.history["loss"].front());
+    EXPECT_GT(ops::max(ops::abs(ops::sub(encoder->kernel(), before))).item(), 0.0);
+}
+
 TEST(Functional, FitsThroughTheModelApi) {
     set_random_seed(4);
     auto [x, y] = toy_data(256, 4);
     KerasTensor in = Input({4});
     KerasTensor h1 = apply_layer(Dense(16, {.activation = "relu"}), in);
     KerasTensor h2 = apply_layer(Dense(16, {.activation = "relu"}), in);
-    KerasTensor out = apply_layer(Dense(2, {.activation = "softmax"}), apply_layer(Concatenate(), {h1, h2}));
+    KerasTensor out =
+        apply_layer(Dense(2, {.activation = "softmax"}), apply_layer(Concatenate(), {h1, h2}));
     Functional model(in, out);
     model.compile("adam", "sparse_categorical_crossentropy", {"accuracy"});
     History h = model.fit(x, y, {.batch_size = 32, .epochs = 15, .verbose = 0});
@@ -156,7 +219,8 @@ TEST(Freezing, ModelAndLayerFlags) {
     KerasTensor in = Input({4});
     auto bn = std::make_shared<BatchNormalization>();
     auto d1 = std::make_shared<Dense>(8);
-    KerasTensor out = apply_layer(Dense(2, {.activation = "softmax"}), apply_layer(bn, apply_layer(d1, in)));
+    KerasTensor out =
+        apply_layer(Dense(2, {.activation = "softmax"}), apply_layer(bn, apply_layer(d1, in)));
     Functional model(in, out);
     const std::size_t all = model.trainable_weights().size();
     d1->set_trainable(false);
@@ -165,7 +229,8 @@ TEST(Freezing, ModelAndLayerFlags) {
     const std::string s = model.summary_string();
     // d1: 4*8+8 weights, bn: 4*8 (gamma, beta trainable when unfrozen, moving stats never).
     EXPECT_NE(s.find("Non-trainable params: " + std::to_string(4 * 8 + 8 + 4 * 8)),
-              std::string::npos) << s;
+              std::string::npos)
+        << s;
 
     auto [x, y] = toy_data(64, 4);
     const Tensor mm = bn->moving_mean().clone();

@@ -42,12 +42,18 @@ std::shared_ptr<const KerasNode> input_node(const std::shared_ptr<InputLayer>& i
     input->ensure_built(shape);
     auto node = std::make_shared<KerasNode>();
     node->layer = input;
-    node->output_shape = shape;
+    node->output_shapes = {shape};
     node->index = next_node_index(node->layer);
     return node;
 }
 
 }  // namespace
+
+KerasTensor::KerasTensor(std::shared_ptr<const KerasNode> node, int tensor_index)
+    : node_(std::move(node)), tensor_index_(tensor_index) {
+    TFC_ASSERT(!node_ || (tensor_index_ >= 0 &&
+                          tensor_index_ < static_cast<int>(node_->output_shapes.size())));
+}
 
 KerasTensor::KerasTensor(InputLayer&& input)
     : node_(input_node(std::make_shared<InputLayer>(std::move(input)))) {}
@@ -61,7 +67,9 @@ const KerasNode& KerasTensor::checked(const char* where) const {
     return *node_;
 }
 
-const Shape& KerasTensor::shape() const { return checked("KerasTensor.shape").output_shape; }
+const Shape& KerasTensor::shape() const {
+    return checked("KerasTensor.shape").output_shapes[static_cast<std::size_t>(tensor_index_)];
+}
 const LayerPtr& KerasTensor::layer() const { return checked("KerasTensor.layer").layer; }
 int KerasTensor::node_index() const { return checked("KerasTensor.node_index").index; }
 bool KerasTensor::is_input() const {
@@ -74,11 +82,14 @@ const std::vector<KerasTensor>& KerasTensor::inbound() const {
 
 std::string KerasTensor::str() const {
     if (!node_) return "KerasTensor(undefined)";
-    return "KerasTensor(shape=" + shape_str(node_->output_shape) + ", layer=" +
-           node_->layer->name() + ")";
+    return "KerasTensor(shape=" + shape_str(shape()) + ", layer=" + node_->layer->name() +
+           (tensor_index_ > 0 ? ", tensor_index=" + std::to_string(tensor_index_) : "") + ")";
 }
 
-KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& inputs) {
+namespace {
+
+// The call of `layer` on `inputs`, checked and built, without its node index yet.
+std::shared_ptr<KerasNode> make_node(const LayerPtr& layer, const std::vector<KerasTensor>& inputs) {
     TFC_CHECK(layer != nullptr, "apply", "the layer is null", "nullptr", "a layer",
               "pass a constructed layer, e.g. apply(Dense(10), x)");
     const std::string& where = layer->name();
@@ -98,7 +109,7 @@ KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& i
         std::vector<Shape> shapes;
         for (const auto& x : inputs) shapes.push_back(x.shape());
         merge->ensure_built(shapes);
-        node->output_shape = merge->compute_output_shape(shapes);
+        node->output_shapes = {merge->compute_output_shape(shapes)};
     } else {
         // A recurrent layer takes [x, initial states...] (Keras's `initial_state=`).
         const auto* rnn = dynamic_cast<const RecurrentLayer*>(layer.get());
@@ -133,8 +144,35 @@ KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& i
             TFC_CHECK(ok, where, "the layer was built for another input shape", shape_str(s),
                       shape_str(b), "call a shared layer only on tensors of the same shape");
         }
-        node->output_shape = layer->compute_output_shape(s);
+        node->output_shapes = {layer->compute_output_shape(s)};
+        // return_state=True: then the final states, each (batch, units).
+        if (rnn != nullptr && rnn->config().return_state) {
+            for (std::size_t i = 0; i < n_states; ++i) node->output_shapes.push_back({s[0], rnn->units()});
+        }
     }
+    return node;
+}
+
+}  // namespace
+
+std::vector<KerasTensor> apply_layer_multi(const LayerPtr& layer,
+                                           const std::vector<KerasTensor>& inputs) {
+    std::shared_ptr<KerasNode> node = make_node(layer, inputs);
+    node->index = next_node_index(layer);
+    const std::shared_ptr<const KerasNode> done(std::move(node));
+    std::vector<KerasTensor> out;
+    for (std::size_t i = 0; i < done->output_shapes.size(); ++i)
+        out.emplace_back(done, static_cast<int>(i));
+    return out;
+}
+
+KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& inputs) {
+    std::shared_ptr<KerasNode> node = make_node(layer, inputs);
+    TFC_CHECK(node->output_shapes.size() == 1, layer->name(), "the layer has several outputs",
+              std::to_string(node->output_shapes.size()) +
+                  " (return_state=True: the output and its states)",
+              "one output for apply_layer",
+              "use apply_layer_multi(layer, x), which returns every output, or return_state=False");
     node->index = next_node_index(layer);
     return KerasTensor(std::shared_ptr<const KerasNode>(std::move(node)));
 }

@@ -107,7 +107,29 @@ function twoInputs() {  // functional: two inputs, Concatenate, BatchNormalizati
     shards: 2 };
 }
 
-const CASES = { mlp, cnn, text_lstm: textLstm, text_bigru_td: textBigruTd, functional_two_inputs: twoInputs };
+// Layers with several outputs: an encoder LSTM with returnState whose final [h, c] start a decoder
+// LSTM (Keras's seq2seq pattern: inbound tensor indices 1 and 2), a GRU's state fed to a Dense
+// layer, and a model with two outputs, one of them a state.
+function seq2seqStates() {
+  const enc = tf.input({ shape: [5, 3], name: 'encoder_in' });
+  const dec = tf.input({ shape: [4, 2], name: 'decoder_in' });
+  const [encSeq, h, c] = tf.layers.lstm({ units: 4, returnState: true, returnSequences: true })
+    .apply(enc);
+  const decSeq = tf.layers.lstm({ units: 4, returnSequences: true }).apply(dec, { initialState: [h, c] });
+  const [, gh] = tf.layers.gru({ units: 3, returnState: true, resetAfter: false }).apply(encSeq);
+  const ctx = tf.layers.dense({ units: 4, activation: 'tanh' }).apply(gh);
+  const rep = tf.layers.repeatVector({ n: 4 }).apply(ctx);
+  const both = tf.layers.concatenate().apply([decSeq, rep]);
+  const out = tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }).apply(both);
+  const model = tf.model({ inputs: [enc, dec], outputs: [out, h], name: 'seq2seq_states' });
+  setSeededWeights(model, 601);
+  seed(602);
+  return { model, inputs: [{ shape: [2, 5, 3], values: grid(30, 1) }, { shape: [2, 4, 2], values: grid(16, 1) }],
+    shards: 1 };
+}
+
+const CASES = { mlp, cnn, text_lstm: textLstm, text_bigru_td: textBigruTd, functional_two_inputs: twoInputs,
+  seq2seq_states: seq2seqStates };
 
 // ---- writing and reading back ------------------------------------------------------------------
 
@@ -169,10 +191,13 @@ function fileHandler(dir) {
   } };
 }
 
+// The prediction: one {shape, values}, or a list of them for a model with several outputs.
 async function predict(model, inputs) {
   const xs = inputs.map((x) => tf.tensor(x.values, x.shape, 'float32'));
   const y = model.predict(xs.length === 1 ? xs[0] : xs);
-  return { shape: y.shape, values: Array.from(await y.data()) };
+  const one = async (t) => ({ shape: t.shape, values: Array.from(await t.data()) });
+  if (Array.isArray(y)) return Promise.all(y.map(one));
+  return one(y);
 }
 
 async function main() {
@@ -194,11 +219,13 @@ async function main() {
         backend: tf.getBackend() },
       inputs: c.model.inputs.map((t, k) => ({ name: c.model.inputLayers[k].name, shape: c.inputs[k].shape,
         values: c.inputs[k].values })),
-      output: y,
     };
+    if (Array.isArray(y)) expected.outputs = y;
+    else expected.output = y;
     fs.writeFileSync(path.join(dir, 'expected.json'), JSON.stringify(expected) + '\n');
     const size = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
-    console.log(`${name}: output [${y.shape}], ${c.shards} shard(s), ${size} bytes`);
+    const shapes = Array.isArray(y) ? y.map((t) => `[${t.shape}]`).join(' ') : `[${y.shape}]`;
+    console.log(`${name}: output ${shapes}, ${c.shards} shard(s), ${size} bytes`);
   }
 }
 
