@@ -109,14 +109,11 @@ int main(int argc, char** argv) {
             runs, min_seconds);
         const double bwd_d =
             l.backward_data
-                ? time_call(
-                      [&] { cpu::conv_backward_data(g, dy.data(), w.data(), dsrc.data()); }, runs,
-                      min_seconds)
+                ? time_call([&] { cpu::conv_backward_data(g, dy.data(), w.data(), dsrc.data()); },
+                            runs, min_seconds)
                 : 0.0;
         const double bwd_w = time_call(
-            [&] {
-                cpu::conv_backward_weights(g, src.data(), dy.data(), dw.data(), db.data());
-            },
+            [&] { cpu::conv_backward_weights(g, src.data(), dy.data(), dw.data(), db.data()); },
             runs, min_seconds);
         std::printf("%-24s %10.3f %8.1f ", l.name, fwd * 1e3, gflop / fwd);
         if (l.backward_data)

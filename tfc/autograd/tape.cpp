@@ -103,11 +103,8 @@ bool should_record(const std::vector<Tensor>& inputs) {
     return false;
 }
 
-void record(const char* op_name,
-            std::vector<Tensor> inputs,
-            const Tensor& output,
-            BackwardFn backward,
-            bool relu_output) {
+void record(const char* op_name, std::vector<Tensor> inputs, const Tensor& output,
+            BackwardFn backward, bool relu_output) {
     TFC_ASSERT(output.defined());
     if (t_paused) return;
     std::vector<GradientTape::State*> targets;
@@ -116,16 +113,15 @@ void record(const char* op_name,
                 inputs, [](const Tensor& t) { return &t; }, s->mark))
             targets.push_back(s);
     }
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        GradientTape::State* s = targets[i];
-        add_mark(output.impl(), s->mark);
-        if (i + 1 == targets.size()) {
-            s->entries.push_back(
-                Entry{op_name, std::move(inputs), output, std::move(backward), relu_output});
-        } else {
-            s->entries.push_back(Entry{op_name, inputs, output, backward, relu_output});
-        }
+    if (targets.empty()) return;
+    // Every tape but the last gets a copy of the entry; the last one takes it.
+    for (std::size_t i = 0; i + 1 < targets.size(); ++i) {
+        add_mark(output.impl(), targets[i]->mark);
+        targets[i]->entries.push_back(Entry{op_name, inputs, output, backward, relu_output});
     }
+    add_mark(output.impl(), targets.back()->mark);
+    targets.back()->entries.push_back(
+        Entry{op_name, std::move(inputs), output, std::move(backward), relu_output});
 }
 
 bool only_positive_cells_matter(const Tensor& input) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tfc/core/tensor.h"
@@ -116,7 +117,7 @@ public:
     template <typename L, typename = std::enable_if_t<std::is_base_of_v<Layer, std::decay_t<L>> &&
                                                       !std::is_lvalue_reference_v<L>>>
     LayerHandle(L&& layer)  // NOLINT(runtime/explicit)
-        : layer_(std::make_shared<std::decay_t<L>>(std::move(layer))) {}
+        : layer_(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))) {}
     const LayerPtr& get() const { return layer_; }
 
 private:

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "tfc/layers/layer.h"
@@ -77,13 +78,13 @@ std::vector<KerasTensor> apply_layer_multi(const LayerPtr& layer,
 template <typename L>
     requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
 KerasTensor apply_layer(L&& layer, const KerasTensor& x) {
-    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::move(layer))),
+    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))),
                        std::vector<KerasTensor>{x});
 }
 template <typename L>
     requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
 KerasTensor apply_layer(L&& layer, const std::vector<KerasTensor>& xs) {
-    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::move(layer))), xs);
+    return apply_layer(LayerPtr(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))), xs);
 }
 template <typename L>
     requires std::derived_from<L, Layer>
@@ -99,7 +100,7 @@ KerasTensor apply_layer(const std::shared_ptr<L>& layer,
 template <typename L>
     requires std::derived_from<std::decay_t<L>, Layer> && (!std::is_lvalue_reference_v<L>)
 std::vector<KerasTensor> apply_layer_multi(L&& layer, const KerasTensor& x) {
-    return apply_layer_multi(LayerPtr(std::make_shared<std::decay_t<L>>(std::move(layer))),
+    return apply_layer_multi(LayerPtr(std::make_shared<std::decay_t<L>>(std::forward<L>(layer))),
                              std::vector<KerasTensor>{x});
 }
 template <typename L>

@@ -249,20 +249,20 @@ void accumulate_block(const ConvGeometry& g, const Taps& t, const float* src, co
 template <int V>
 void column_sums(const float* dy, std::int64_t rows, std::int64_t stride, float* db) {
     __m256 even[V], odd[V];
-    for (int v = 0; v < V; ++v) even[v] = odd[v] = _mm256_setzero_ps();
+    for (std::int64_t v = 0; v < V; ++v) even[v] = odd[v] = _mm256_setzero_ps();
     std::int64_t r = 0;
     for (; r + 2 <= rows; r += 2) {
         const float* p = dy + r * stride;
-        for (int v = 0; v < V; ++v) {
+        for (std::int64_t v = 0; v < V; ++v) {
             even[v] = _mm256_add_ps(even[v], _mm256_loadu_ps(p + 8 * v));
             odd[v] = _mm256_add_ps(odd[v], _mm256_loadu_ps(p + stride + 8 * v));
         }
     }
     if (r < rows) {
-        for (int v = 0; v < V; ++v)
+        for (std::int64_t v = 0; v < V; ++v)
             even[v] = _mm256_add_ps(even[v], _mm256_loadu_ps(dy + r * stride + 8 * v));
     }
-    for (int v = 0; v < V; ++v) {
+    for (std::int64_t v = 0; v < V; ++v) {
         const __m256 sum = _mm256_add_ps(even[v], odd[v]);
         _mm256_storeu_ps(db + 8 * v, _mm256_add_ps(_mm256_loadu_ps(db + 8 * v), sum));
     }
