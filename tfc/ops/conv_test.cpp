@@ -238,6 +238,17 @@ TEST_P(Conv2DCases, Float32OpMatchesFloat64Op) {
 // fuse_relu: relu(conv) as one op. Float64 finite differences through the fused op, and in
 // float32 and float64 the values and the gradients of x, kernel and bias equal those of conv
 // followed by ops::relu on the tape.
+// Copies of `ts` in dtype `dt` that the tape watches (as weights are).
+std::vector<Tensor> trainable_copies(const std::vector<Tensor>& ts, DType dt) {
+    std::vector<Tensor> out;
+    for (const Tensor& t : ts) {
+        Tensor v = t.astype(dt);
+        v.set_requires_grad(true);
+        out.push_back(v);
+    }
+    return out;
+}
+
 TEST_P(Conv2DCases, FusedReluEqualsConvThenRelu) {
     const Case2D& c = GetParam();
     const Tensor x64 = random_f64(c.x, -1, 1, 61), k64 = random_f64(c.kernel, -1, 1, 62);
@@ -253,12 +264,7 @@ TEST_P(Conv2DCases, FusedReluEqualsConvThenRelu) {
     for (DType dt : {DType::float32, DType::float64}) {
         std::vector<std::vector<double>> results[2];
         for (int fused = 0; fused < 2; ++fused) {
-            std::vector<Tensor> in;
-            for (const Tensor& t : in64) {
-                Tensor v = t.astype(dt);
-                v.set_requires_grad(true);
-                in.push_back(v);
-            }
+            const std::vector<Tensor> in = trainable_copies(in64, dt);
             autograd::GradientTape tape;
             const Tensor y = op(in, fused == 1);
             const Tensor r = random_f64(y.shape(), -1, 1, 64).astype(dt);
@@ -298,12 +304,7 @@ TEST_P(Conv2DCases, FusedReluThenMaxPoolGradientsAreExact) {
         for (const auto& [pool, stride] : std::vector<std::pair<Size2, Size2>>{{2, 2}, {3, 1}}) {
             std::vector<std::vector<double>> results[2];
             for (int with_y = 0; with_y < 2; ++with_y) {
-                std::vector<Tensor> in;
-                for (const Tensor& t : in64) {
-                    Tensor v = t.astype(dt);
-                    v.set_requires_grad(true);
-                    in.push_back(v);
-                }
+                const std::vector<Tensor> in = trainable_copies(in64, dt);
                 autograd::GradientTape tape;
                 const Tensor y = op(in);
                 const Tensor p = max_pool2d(y, pool, stride, "same");
