@@ -36,6 +36,11 @@ Bidirectional::Bidirectional(LayerHandle layer, BidirectionalOptions options)
               "invalid merge_mode", "'" + m + "'", "one of concat, sum, ave, mul",
               "pick a merge mode (None, which returns two outputs, is not supported)");
     forward_ = as_recurrent(layer.get(), name_, "the wrapped layer");
+    TFC_CHECK(!forward_->config().return_state, name_,
+              "the wrapped layer has return_state=True", forward_->name(),
+              "a layer without return_state (Bidirectional returns the merged output only)",
+              "use return_state=False, or run two layers (one with go_backwards=True) through "
+              "apply_layer_multi to use their states");
     TFC_CHECK(!forward_->built(), name_, "the wrapped layer is already built", forward_->name(),
               "an unbuilt layer", "pass a fresh layer; Bidirectional builds both copies");
     const std::string base = forward_->name();

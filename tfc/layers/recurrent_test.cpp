@@ -147,6 +147,14 @@ TEST(Recurrent, ErrorsOn2DInputAndBadOptions) {
     LSTM built(2);
     built(Tensor::zeros({1, 3, 4}));
     EXPECT_THROW(built(Tensor::zeros({1, 3, 5})), Error);
+    // Bidirectional returns the merged output only: a wrapped return_state layer is refused
+    // rather than its states dropped.
+    try {
+        Bidirectional(LSTM(3, {.return_state = true}));
+        FAIL() << "expected tfc::Error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("return_state=True"), std::string::npos) << e.what();
+    }
 }
 
 TEST(Recurrent, DropoutOnlyWhenTraining) {

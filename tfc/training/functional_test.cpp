@@ -182,6 +182,14 @@ TEST(Functional, ReturnStateOutputsFeedOtherLayers) {
     // The refused call left no node behind: the next call is the layer's first.
     EXPECT_EQ(apply_layer_multi(twice, std::vector<KerasTensor>{enc_in})[0].node_index(), 0);
 
+    // A Sequential model takes single-output layers only (Keras's rule).
+    try {
+        Sequential seq({Input({5, 3}), LSTM(4, {.return_state = true})});
+        ADD_FAILURE() << "no error";
+    } catch (const Error& err) {
+        EXPECT_NE(std::string(err.what()).find("several outputs"), std::string::npos) << err.what();
+    }
+
     // The summary lists every output shape (a list Keras wraps over lines) and which output
     // each call reads.
     const std::string text = model.summary_string();
