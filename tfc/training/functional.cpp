@@ -207,9 +207,17 @@ const KerasNode& Functional::layer_node(const std::string& name, int node_index,
 }
 
 KerasTensor Functional::layer_output(const std::string& name, int node_index) const {
+    return layer_outputs(name, node_index)[0];
+}
+
+std::vector<KerasTensor> Functional::layer_outputs(const std::string& name, int node_index) const {
     const KerasNode& n = layer_node(name, node_index, "layer_output");
     for (const auto& m : nodes_) {
-        if (m.get() == &n) return KerasTensor(m);
+        if (m.get() != &n) continue;
+        std::vector<KerasTensor> out;
+        for (std::size_t i = 0; i < m->output_shapes.size(); ++i)
+            out.emplace_back(m, static_cast<int>(i));
+        return out;
     }
     TFC_ASSERT(false);
     return {};

@@ -56,6 +56,9 @@ public:
     // Keras's `model.get_layer(name).output` / `.input`: the tensors of that layer's call in
     // this model. A layer called several times needs the call's node_index (get_output_at).
     KerasTensor layer_output(const std::string& name, int node_index = -1) const;
+    // Every output of that call ([output, h(, c)] for return_state=True); layer_output is the
+    // first.
+    std::vector<KerasTensor> layer_outputs(const std::string& name, int node_index = -1) const;
     KerasTensor layer_input(const std::string& name, int node_index = -1) const;
 
 protected:

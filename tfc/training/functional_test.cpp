@@ -170,6 +170,15 @@ TEST(Functional, ReturnStateOutputsFeedOtherLayers) {
     expect_close(ys[0], want);
     expect_close(ys[1], e[1]);
 
+    // The outputs of a call are found again by layer name, e.g. for a sub-model of the states.
+    const std::vector<KerasTensor> found = model.layer_outputs(encoder->name());
+    ASSERT_EQ(found.size(), 3u);
+    EXPECT_EQ(found[2].node(), enc[2].node());
+    EXPECT_EQ(found[2].tensor_index(), 2);
+    EXPECT_EQ(model.layer_output(encoder->name()).tensor_index(), 0);
+    Functional states(enc_in, found[2]);
+    expect_close(states.predict(xe), e[2]);
+
     // A layer with several outputs is refused by apply_layer, with the way out in the message.
     const auto twice = std::make_shared<LSTM>(4, LSTMOptions{.return_state = true});
     try {
