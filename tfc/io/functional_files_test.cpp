@@ -169,6 +169,41 @@ TEST(FunctionalFiles, ReturnStateGraphsRoundTrip) {
     }
 }
 
+// Bidirectional with merge_mode None and return_state, and one started from initial states.
+TEST(FunctionalFiles, BidirectionalStatesRoundTrip) {
+    set_random_seed(6);
+    KerasTensor x = Input({5, 3}, "seq");
+    const std::vector<KerasTensor> a = apply_layer_multi(
+        Bidirectional(LSTM(4, {.return_sequences = true, .return_state = true}),
+                      {.merge_mode = std::nullopt, .name = "bi_lstm"}),
+        x);
+    KerasTensor both = apply_layer(Concatenate(), {a[0], a[1]});
+    KerasTensor y = apply_layer(Bidirectional(GRU(4), {.merge_mode = "mul", .name = "bi_gru"}),
+                                {both, a[2], a[4]});
+    auto model = std::make_shared<Functional>(std::vector<KerasTensor>{x},
+                                              std::vector<KerasTensor>{y, a[5]}, "bi_states");
+    const std::vector<Tensor> xs{ramp({3, 5, 3}, 9)};
+    const std::vector<Tensor> want = model->predict_multi(xs);
+    const std::string json = model_to_json(*model);
+    EXPECT_NE(json.find(R"("merge_mode":null)"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"([["concatenate",0,0,{}],["bi_lstm",0,2,{}],["bi_lstm",0,4,{}]])"),
+              std::string::npos)
+        << json;
+    EXPECT_EQ(model_to_json(*model_from_json(json)), json);
+    const std::string dir = scratch("functional_bidirectional_states");
+    for (const char* ext : {".h5", ".keras"}) {
+        SCOPED_TRACE(ext);
+        const std::string path = dir + "/bi_states" + ext;
+        save_model(*model, path);
+        auto back = std::dynamic_pointer_cast<Functional>(load_model(path));
+        ASSERT_NE(back, nullptr);
+        const std::vector<Tensor> got = back->predict_multi(xs);
+        ASSERT_EQ(got.size(), 2u);
+        for (std::size_t k = 0; k < got.size(); ++k) expect_bitwise_equal(got[k], want[k]);
+        EXPECT_EQ(back->summary_string(), model->summary_string());
+    }
+}
+
 TEST(FunctionalFiles, SeveralInputsTrainWithFit) {
     set_random_seed(5);
     auto m = wide_and_deep();

@@ -224,7 +224,7 @@ TEST(LayerConfigVariants, RefusalsNameTheKeyAndTheFix) {
     const std::pair<const char*, const char*> cases[] = {
         {R"({"class_name": "LSTM", "config": {"name": "l", "units": 2, "stateful": true}})", "'stateful'"},
         {R"({"class_name": "GRU", "config": {"name": "g", "units": 2, "time_major": true}})", "'time_major'"},
-        {R"({"class_name": "Bidirectional", "config": {"name": "b", "merge_mode": null,
+        {R"({"class_name": "Bidirectional", "config": {"name": "b", "merge_mode": "max",
             "layer": {"class_name": "LSTM", "config": {"name": "l", "units": 2}}}})", "'merge_mode'"},
         {R"({"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": 3,
             "data_format": "channels_first"}})", "'data_format'"},

@@ -2,7 +2,7 @@
 // TimeDistributed. Keys follow Keras 2.15 get_config. Read variants: Keras 2.2's GRU with
 // reset_after=false and hard_sigmoid gates, `implementation` 0/1/2 and `unroll` (same maths),
 // Bidirectional's and TimeDistributed's nested {"class_name", "config"} (Keras 3 adds module
-// keys), Embedding's optional `input_length`. Refused: stateful, time_major, merge_mode None.
+// keys), Embedding's optional `input_length`. Refused: stateful, time_major.
 #include "tfc/io/config_helpers_impl.h"
 #include "tfc/io/layer_registry.h"
 #include "tfc/layers/layers.h"
@@ -165,13 +165,14 @@ std::string strip_prefix(const std::string& name, const std::string& prefix) {
 LayerPtr bidirectional_from_config(const LayerConfig& c) {
     BidirectionalOptions o;
     if (c.is_null("merge_mode")) {
-        c.fail_key("merge_mode", "is null (two separate outputs), which is not supported", "null",
-                   "concat, sum, ave or mul");
-    }
-    o.merge_mode = c.get_string("merge_mode", "concat");
-    if (o.merge_mode != "concat" && o.merge_mode != "sum" && o.merge_mode != "ave" &&
-        o.merge_mode != "mul") {
-        c.fail_key("merge_mode", "is not supported", o.merge_mode, "concat, sum, ave or mul");
+        o.merge_mode = std::nullopt;  // Keras's None: both outputs
+    } else {
+        o.merge_mode = c.get_string("merge_mode", "concat");
+        if (*o.merge_mode != "concat" && *o.merge_mode != "sum" && *o.merge_mode != "ave" &&
+            *o.merge_mode != "mul") {
+            c.fail_key("merge_mode", "is not supported", *o.merge_mode,
+                       "concat, sum, ave, mul or null");
+        }
     }
     LayerPtr inner = c.get_layer("layer");
     if (c.has("backward_layer")) o.backward_layer = c.get_layer("backward_layer");
@@ -183,7 +184,11 @@ LayerPtr bidirectional_from_config(const LayerConfig& c) {
 void bidirectional_to_config(const Layer& layer, ConfigWriter& out) {
     const auto& b = as<Bidirectional>(layer);
     out.set_layer("layer", *b.forward_layer(), strip_prefix(b.forward_layer()->name(), "forward_"));
-    out.set("merge_mode", b.options().merge_mode);
+    if (b.options().merge_mode) {
+        out.set("merge_mode", *b.options().merge_mode);
+    } else {
+        out.set_null("merge_mode");
+    }
     if (b.options().backward_layer) {
         out.set_layer("backward_layer", *b.backward_layer(),
                       strip_prefix(b.backward_layer()->name(), "backward_"));

@@ -21,7 +21,8 @@ using nlohmann::json;
 namespace fs = std::filesystem;
 
 const std::string kCases[] = {
-    "mlp", "cnn", "text_lstm", "text_bigru_td", "functional_two_inputs", "seq2seq_states"};
+    "mlp",           "cnn", "text_lstm", "text_bigru_td", "functional_two_inputs",
+    "seq2seq_states", "bidirectional_states"};
 
 std::string case_dir(const std::string& name) {
     return std::string(TFC_SOURCE_DIR) + "/tests/golden/tfjs_models/" + name;
@@ -118,6 +119,19 @@ TEST(TfjsModel, ReturnStateGraphSurvivesSaving) {
               std::string::npos);
     const std::string legacy = model_to_json(*model);
     EXPECT_NE(legacy.find(R"(["lstm_LSTM2",0,2,{}])"), std::string::npos) << legacy;
+}
+
+// Bidirectional with merge_mode null and return_state, and one started from initial states: the
+// TF.js model keeps its outputs through tfc's .h5 (the JSON keeps merge_mode null).
+TEST(TfjsModel, BidirectionalStatesSurviveSaving) {
+    const json expected = read_json(case_dir("bidirectional_states") + "/expected.json");
+    auto model = load_model(case_dir("bidirectional_states") + "/model.json");
+    const std::string dir = scratch("tfjs_bidirectional_states");
+    save_model(*model, dir + "/model.h5");
+    expect_predicts_like_tfjs(*load_model(dir + "/model.h5"), expected);
+    const std::string legacy = model_to_json(*model);
+    EXPECT_NE(legacy.find(R"("merge_mode":null)"), std::string::npos) << legacy;
+    EXPECT_NE(legacy.find(R"(["bidirectional_Bidirectional2",0,5,{}])"), std::string::npos);
 }
 
 TEST(TfjsModel, ModelClassesAndLayerNamesComeFromTheTopology) {

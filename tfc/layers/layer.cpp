@@ -69,6 +69,17 @@ Tensor Layer::operator()(const Tensor& inputs, bool training) {
     return out;
 }
 
+std::vector<Shape> Layer::compute_output_shapes(const Shape& input_shape) const {
+    return {compute_output_shape(input_shape)};
+}
+
+std::vector<Tensor> Layer::call_list(const std::vector<Tensor>& inputs, bool training) {
+    TFC_CHECK(inputs.size() == 1, name_, "the layer takes one input",
+              std::to_string(inputs.size()) + " tensors", "a list of one tensor",
+              "only recurrent layers (and Bidirectional) take initial states after the input");
+    return {(*this)(inputs[0], training)};
+}
+
 Tensor Layer::compute_mask(const Tensor& inputs, const Tensor& mask) const {
     if (!mask.defined()) return Tensor();
     TFC_CHECK(supports_masking(), name_, "layer does not support masking, but got a mask",

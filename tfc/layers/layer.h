@@ -69,6 +69,16 @@ public:
     // output gets compute_mask(inputs, input_mask) unless call() already set one.
     Tensor operator()(const Tensor& inputs, bool training = false);
 
+    // Calls that take more than the input or return several tensors, as Keras layers called on
+    // or returning a list: a recurrent layer's initial_state and return_state=True, Bidirectional
+    // with merge_mode None. call_list(inputs = [x, initial states...]) returns every output, in
+    // Keras's order. The defaults describe a layer with one input and one output.
+    virtual int output_count() const { return 1; }
+    virtual std::vector<Shape> compute_output_shapes(const Shape& input_shape) const;
+    // The shapes (batch -1) of the initial states the layer accepts after x; empty: none.
+    virtual std::vector<Shape> initial_state_shapes() const { return {}; }
+    virtual std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training);
+
     // Masking (keras/engine/base_layer.py): a layer that supports masking passes the mask on by
     // default; one that does not refuses a non-empty mask with an error.
     virtual bool supports_masking() const { return false; }

@@ -1,6 +1,7 @@
 #include "tfc/layers/rnn_base.h"
 
 #include "tfc/core/error.h"
+#include "tfc/core/profiler.h"
 #include "tfc/ops/ops.h"
 
 namespace tfc {
@@ -134,6 +135,35 @@ std::vector<Tensor> RecurrentLayer::call_with_state(const Tensor& inputs,
 
 Tensor RecurrentLayer::call(const Tensor& inputs, bool training) {
     return call_with_state(inputs, {}, training)[0];
+}
+
+int RecurrentLayer::output_count() const {
+    return 1 + (config_.return_state ? static_cast<int>(initial_state_shapes().size()) : 0);
+}
+
+std::vector<Shape> RecurrentLayer::initial_state_shapes() const {
+    const std::size_t n = config_.cell == ops::RnnCell::lstm ? 2 : 1;
+    return std::vector<Shape>(n, Shape{-1, units_});
+}
+
+std::vector<Shape> RecurrentLayer::compute_output_shapes(const Shape& input_shape) const {
+    std::vector<Shape> out{compute_output_shape(input_shape)};
+    if (config_.return_state) {  // then the final states, each (batch, units)
+        for (std::size_t i = 0; i < initial_state_shapes().size(); ++i) {
+            out.push_back({input_shape[0], units_});
+        }
+    }
+    return out;
+}
+
+std::vector<Tensor> RecurrentLayer::call_list(const std::vector<Tensor>& inputs, bool training) {
+    TFC_CHECK(!inputs.empty(), name_, "the layer was called on an empty list", "[]",
+              "[x] or [x, initial states...]", "pass the sequence first");
+    const profiler::Scope scope(profiler::Kind::forward, name_.c_str());
+    std::vector<Tensor> outs = call_with_state(
+        inputs[0], std::vector<Tensor>(inputs.begin() + 1, inputs.end()), training);
+    outs.resize(static_cast<std::size_t>(output_count()));
+    return outs;
 }
 
 Shape RecurrentLayer::compute_output_shape(const Shape& input_shape) const {

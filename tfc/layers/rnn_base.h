@@ -76,6 +76,12 @@ public:
                                         const std::vector<Tensor>& initial_state = {},
                                         bool training = false, const Tensor& mask = Tensor());
 
+    // [x] or [x, h(, c)] -> call_with_state's outputs.
+    int output_count() const override;
+    std::vector<Shape> compute_output_shapes(const Shape& input_shape) const override;
+    std::vector<Shape> initial_state_shapes() const override;
+    std::vector<Tensor> call_list(const std::vector<Tensor>& inputs, bool training) override;
+
     std::int64_t units() const { return units_; }
     const RecurrentConfig& config() const { return config_; }
     // Used by Bidirectional: zero outputs at masked steps.

@@ -9,7 +9,6 @@
 #include "tfc/autograd/tape.h"
 #include "tfc/core/error.h"
 #include "tfc/layers/merge.h"
-#include "tfc/layers/rnn_base.h"
 #include "tfc/ops/ops.h"
 
 namespace tfc {
@@ -262,18 +261,11 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
             args.push_back(values.at(p).at(static_cast<std::size_t>(x.tensor_index())));
             if (--uses[p] == 0) values.erase(p);
         }
-        auto* rnn = dynamic_cast<RecurrentLayer*>(n->layer.get());
         if (auto* merge = dynamic_cast<MergeLayer*>(n->layer.get())) {
             values[n.get()] = {(*merge)(args, training)};
-        } else if (rnn != nullptr && (args.size() > 1 || n->output_shapes.size() > 1)) {
-            // Initial states (apply_layer checked them) and/or return_state=True.
-            const Tensor x = args[0];
-            args.erase(args.begin());
-            std::vector<Tensor> outs = rnn->call_with_state(x, args, training);
-            const Tensor mask = rnn->compute_mask(x, x.keras_mask());
-            if (mask.defined() && !outs[0].keras_mask().defined()) outs[0].set_keras_mask(mask);
-            outs.resize(n->output_shapes.size());
-            values[n.get()] = outs;
+        } else if (args.size() > 1 || n->output_shapes.size() > 1) {
+            // Initial states (apply_layer checked them) and/or several outputs.
+            values[n.get()] = n->layer->call_list(args, training);
         } else {
             values[n.get()] = {(*n->layer)(args[0], training)};
         }

@@ -7,7 +7,6 @@
 #include "tfc/core/error.h"
 #include "tfc/layers/input_layer.h"
 #include "tfc/layers/merge.h"
-#include "tfc/layers/rnn_base.h"
 
 namespace tfc {
 namespace {
@@ -32,6 +31,12 @@ int next_node_index(const LayerPtr& layer) {
 std::string shapes_str(const std::vector<KerasTensor>& xs) {
     std::string s = "[";
     for (std::size_t i = 0; i < xs.size(); ++i) s += (i ? ", " : "") + shape_str(xs[i].shape());
+    return s + "]";
+}
+
+std::string shapes_list(const std::vector<Shape>& shapes) {
+    std::string s = "[";
+    for (std::size_t i = 0; i < shapes.size(); ++i) s += (i ? ", " : "") + shape_str(shapes[i]);
     return s + "]";
 }
 
@@ -111,24 +116,24 @@ std::shared_ptr<KerasNode> make_node(const LayerPtr& layer, const std::vector<Ke
         merge->ensure_built(shapes);
         node->output_shapes = {merge->compute_output_shape(shapes)};
     } else {
-        // A recurrent layer takes [x, initial states...] (Keras's `initial_state=`).
-        const auto* rnn = dynamic_cast<const RecurrentLayer*>(layer.get());
-        const std::size_t n_states = rnn == nullptr ? 0
-                                     : rnn->config().cell == ops::RnnCell::lstm ? 2 : 1;
-        if (rnn != nullptr && inputs.size() > 1) {
-            TFC_CHECK(inputs.size() == 1 + n_states, where, "wrong number of initial states",
+        // A recurrent layer (or Bidirectional) takes [x, initial states...] (Keras's
+        // `initial_state=`).
+        const std::vector<Shape> states = layer->initial_state_shapes();
+        if (!states.empty() && inputs.size() > 1) {
+            TFC_CHECK(inputs.size() == 1 + states.size(), where, "wrong number of initial states",
                       std::to_string(inputs.size() - 1) + " after the sequence",
-                      std::to_string(n_states) + (n_states == 2 ? " ([h, c])" : " ([h])"),
-                      "pass [x, h] (SimpleRNN, GRU) or [x, h, c] (LSTM)");
+                      std::to_string(states.size()) + " " + shapes_list(states),
+                      "pass the sequence, then every state the layer has");
             for (std::size_t i = 1; i < inputs.size(); ++i) {
                 const Shape& st = inputs[i].shape();
-                TFC_CHECK(st.size() == 2 && (st[1] == rnn->units() || st[1] < 0), where,
-                          "an initial state has the wrong shape", shape_str(st),
-                          "(None, " + std::to_string(rnn->units()) + ")",
-                          "pass states of shape (batch, units)");
+                const Shape& want = states[i - 1];
+                TFC_CHECK(st.size() == want.size() && (st.back() == want.back() || st.back() < 0),
+                          where, "an initial state has the wrong shape", shape_str(st),
+                          shape_str(want), "pass states of shape (batch, units)");
             }
         }
-        TFC_CHECK(inputs.size() == 1 || (rnn != nullptr && inputs.size() == 1 + n_states), where,
+        TFC_CHECK(inputs.size() == 1 || (!states.empty() && inputs.size() == 1 + states.size()),
+                  where,
                   "the layer takes one input",
                   std::to_string(inputs.size()) + " inputs " + shapes_str(inputs),
                   "a single KerasTensor",
@@ -144,11 +149,9 @@ std::shared_ptr<KerasNode> make_node(const LayerPtr& layer, const std::vector<Ke
             TFC_CHECK(ok, where, "the layer was built for another input shape", shape_str(s),
                       shape_str(b), "call a shared layer only on tensors of the same shape");
         }
-        node->output_shapes = {layer->compute_output_shape(s)};
-        // return_state=True: then the final states, each (batch, units).
-        if (rnn != nullptr && rnn->config().return_state) {
-            for (std::size_t i = 0; i < n_states; ++i) node->output_shapes.push_back({s[0], rnn->units()});
-        }
+        // Several for return_state=True (the output, then the final states) or Bidirectional
+        // with merge_mode None.
+        node->output_shapes = layer->compute_output_shapes(s);
     }
     return node;
 }
@@ -170,7 +173,7 @@ KerasTensor apply_layer(const LayerPtr& layer, const std::vector<KerasTensor>& i
     std::shared_ptr<KerasNode> node = make_node(layer, inputs);
     TFC_CHECK(node->output_shapes.size() == 1, layer->name(), "the layer has several outputs",
               std::to_string(node->output_shapes.size()) +
-                  " (return_state=True: the output and its states)",
+                  " (return_state=True adds the states; Bidirectional merge_mode None gives two)",
               "one output for apply_layer",
               "use apply_layer_multi(layer, x), which returns every output, or return_state=False");
     node->index = next_node_index(layer);

@@ -105,6 +105,11 @@ std::vector<KerasTensor> apply_layer_multi(L&& layer, const KerasTensor& x) {
 }
 template <typename L>
     requires std::derived_from<L, Layer>
+std::vector<KerasTensor> apply_layer_multi(const std::shared_ptr<L>& layer, const KerasTensor& x) {
+    return apply_layer_multi(LayerPtr(layer), std::vector<KerasTensor>{x});
+}
+template <typename L>
+    requires std::derived_from<L, Layer>
 std::vector<KerasTensor> apply_layer_multi(const std::shared_ptr<L>& layer,
                                            const std::vector<KerasTensor>& xs) {
     return apply_layer_multi(LayerPtr(layer), xs);

@@ -1,7 +1,6 @@
 #include "tfc/training/sequential.h"
 
 #include "tfc/core/error.h"
-#include "tfc/layers/rnn_base.h"
 
 namespace tfc {
 
@@ -22,14 +21,13 @@ void Sequential::add(LayerHandle handle) {
                   "create a new layer instead of reusing one in a Sequential");
     }
     // Keras: "All layers in a Sequential model should have a single output tensor."
-    if (const auto* rnn = dynamic_cast<const RecurrentLayer*>(layer.get())) {
-        TFC_CHECK(!rnn->config().return_state, "Sequential.add",
-                  "layer '" + layer->name() + "' has several outputs",
-                  "return_state=True (the output and its states)",
-                  "layers with a single output in a Sequential model",
-                  "use the functional API (apply_layer_multi) to use the states, or "
-                  "return_state=False");
-    }
+    TFC_CHECK(layer->output_count() == 1, "Sequential.add",
+              "layer '" + layer->name() + "' has several outputs",
+              std::to_string(layer->output_count()) +
+                  " (return_state=True adds the states; Bidirectional merge_mode None gives two)",
+              "layers with a single output in a Sequential model",
+              "use the functional API (apply_layer_multi) to use every output, or "
+              "return_state=False");
     // An InputLayer (or any first layer with input_shape=) fixes the model's input shape.
     if (layers_.empty() && !layer->declared_input_shape().empty()) {
         input_shape_ = {-1};

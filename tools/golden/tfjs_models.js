@@ -128,8 +128,29 @@ function seq2seqStates() {
     shards: 1 };
 }
 
+// Bidirectional returning every tensor (Keras 2 order): merge_mode null gives [y_fwd, y_bwd] and
+// return_state appends the forward then the backward states; a second Bidirectional GRU starts
+// from states computed from the first one's (initialState: first half forward, second backward).
+function bidirectionalStates() {
+  const x = tf.input({ shape: [6, 3], name: 'seq_in' });
+  const [yf, yb, hf, cf, hb, cb] = tf.layers.bidirectional({
+    layer: tf.layers.lstm({ units: 4, returnSequences: true, returnState: true }), mergeMode: null,
+  }).apply(x);
+  const both = tf.layers.concatenate().apply([yf, yb]);
+  const s0 = tf.layers.dense({ units: 3, activation: 'tanh' }).apply(tf.layers.concatenate().apply([hf, cf]));
+  const s1 = tf.layers.dense({ units: 3, activation: 'tanh' }).apply(tf.layers.concatenate().apply([hb, cb]));
+  const [y2, gf, gb] = tf.layers.bidirectional({
+    layer: tf.layers.gru({ units: 3, returnState: true, resetAfter: false }), mergeMode: 'sum',
+  }).apply(both, { initialState: [s0, s1] });
+  const out = tf.layers.concatenate().apply([y2, gf, gb]);
+  const model = tf.model({ inputs: x, outputs: [out, yb], name: 'bidirectional_states' });
+  setSeededWeights(model, 701);
+  seed(702);
+  return { model, inputs: [{ shape: [2, 6, 3], values: grid(36, 1) }], shards: 1 };
+}
+
 const CASES = { mlp, cnn, text_lstm: textLstm, text_bigru_td: textBigruTd, functional_two_inputs: twoInputs,
-  seq2seq_states: seq2seqStates };
+  seq2seq_states: seq2seqStates, bidirectional_states: bidirectionalStates };
 
 // ---- writing and reading back ------------------------------------------------------------------
 
