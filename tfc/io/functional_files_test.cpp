@@ -204,6 +204,36 @@ TEST(FunctionalFiles, BidirectionalStatesRoundTrip) {
     }
 }
 
+// A model compiled with one loss per output keeps its losses, weights and metrics in both
+// formats' training config (Keras 2's list forms), and evaluates the same after loading.
+TEST(FunctionalFiles, SeveralOutputsCompileConfigRoundTrips) {
+    set_random_seed(8);
+    auto model = seq2seq_states();
+    model->compile("adam", CompileOptions{.loss = {"mse", "mae"},
+                                          .loss_weights = {0.5, 2.0},
+                                          .metrics = {{"mae"}, {}}});
+    const std::vector<Tensor> xs{ramp({4, 6, 3}, 3), ramp({4, 4, 2}, 4)};
+    const std::vector<Tensor> ys{ramp({4, 2}, 5), ramp({4, 5}, 6)};
+    model->fit(xs, ys, {.batch_size = 2, .epochs = 1, .verbose = 0});
+    const std::vector<double> want = model->evaluate(xs, ys, {.verbose = 0});
+    ASSERT_EQ(want.size(), 4u);  // loss, head_loss, encoder_loss, head_mae
+    const std::string dir = scratch("functional_multi_loss");
+    for (const char* ext : {".h5", ".keras"}) {
+        SCOPED_TRACE(ext);
+        const std::string path = dir + "/m" + ext;
+        save_model(*model, path);
+        auto back = load_model(path);
+        ASSERT_TRUE(back->compiled());
+        ASSERT_EQ(back->losses().size(), 2u);
+        EXPECT_EQ(back->losses()[1]->name(), "mean_absolute_error");
+        EXPECT_EQ(back->loss_weights(), (std::vector<double>{0.5, 2.0}));
+        const std::vector<double> got = back->evaluate(xs, ys, {.verbose = 0});
+        EXPECT_EQ(back->metrics_names(), model->metrics_names());
+        ASSERT_EQ(got.size(), want.size());
+        for (std::size_t i = 0; i < got.size(); ++i) EXPECT_DOUBLE_EQ(got[i], want[i]) << i;
+    }
+}
+
 TEST(FunctionalFiles, SeveralInputsTrainWithFit) {
     set_random_seed(5);
     auto m = wide_and_deep();

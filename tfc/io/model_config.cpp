@@ -1,5 +1,7 @@
 #include "tfc/io/model_config.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "tfc/core/error.h"
@@ -416,6 +418,38 @@ void collect_metrics(const json& v, std::vector<MetricRef>& out, int depth) {
     }
 }
 
+// One entry per model output from a compile argument given as a list (output order) or a dict
+// keyed by output name (Keras accepts both); a single value applies to every output when
+// `broadcast`.
+std::vector<json> per_output(const json& v, const std::vector<std::string>& outputs,
+                             const char* what, bool broadcast) {
+    const std::size_t n = outputs.size();
+    if (v.is_object() && !v.contains("class_name")) {
+        std::vector<json> out(n, json());
+        for (const auto& [key, value] : v.items()) {
+            const auto it = std::find(outputs.begin(), outputs.end(), key);
+            if (it == outputs.end()) {
+                compile_fail(std::string("the ") + what + " names an output the model lacks",
+                             "'" + key + "'", "one of the output layers' names");
+            }
+            out[static_cast<std::size_t>(it - outputs.begin())] = value;
+        }
+        return out;
+    }
+    if (v.is_array() && n > 1) {
+        if (v.size() != n) {
+            compile_fail(std::string("the ") + what + " list does not have one entry per output",
+                         std::to_string(v.size()) + " entries", std::to_string(n));
+        }
+        return std::vector<json>(v.begin(), v.end());
+    }
+    if (!broadcast && n > 1 && !v.is_null()) {
+        compile_fail(std::string("one ") + what + " for a model with several outputs",
+                     json_excerpt(v), "a list or dict with one entry per output");
+    }
+    return std::vector<json>(n, v);
+}
+
 }  // namespace
 
 void compile_from_config(Model& model, const std::string& text, bool keras3) {
@@ -425,14 +459,43 @@ void compile_from_config(Model& model, const std::string& text, bool keras3) {
     const json& opt = keras3 ? tc.value("optimizer", json()) : tc.value("optimizer_config", json());
     const json& loss = tc.value("loss", json());
     if (loss.is_null()) compile_fail("there is no loss", "null", "a loss");
-    if (loss.is_object() && !loss.contains("class_name")) {
-        compile_fail("per-output losses are not supported", json_excerpt(loss), "a single loss");
+    const std::vector<std::string> outputs = model.output_names();
+    if (outputs.size() == 1) {
+        if (loss.is_object() && !loss.contains("class_name")) {
+            compile_fail("per-output losses for a model with one output", json_excerpt(loss),
+                         "a single loss");
+        }
+        if (loss.is_array()) {
+            compile_fail("a list of losses for a model with one output", json_excerpt(loss),
+                         "a single loss");
+        }
+        std::vector<MetricRef> metrics;
+        collect_metrics(tc.value("metrics", json()), metrics, 0);
+        model.compile(optimizer_from(opt), loss_from(loss), metrics);
+        return;
     }
-    if (loss.is_array())
-        compile_fail("per-output losses are not supported", json_excerpt(loss), "a single loss");
-    std::vector<MetricRef> metrics;
-    collect_metrics(tc.value("metrics", json()), metrics, 0);
-    model.compile(optimizer_from(opt), loss_from(loss), metrics);
+    CompileOptions o;
+    for (const json& l : per_output(loss, outputs, "loss", false)) {
+        if (l.is_null()) compile_fail("an output has no loss", json_excerpt(loss), "a loss per output");
+        o.loss.push_back(loss_from(l));
+    }
+    const json& weights = tc.value("loss_weights", json());
+    if (!weights.is_null()) {
+        for (const json& w : per_output(weights, outputs, "loss_weights", false)) {
+            if (!w.is_number()) compile_fail("a loss weight is not a number", json_excerpt(w), "a number");
+            o.loss_weights.push_back(w.get<double>());
+        }
+    }
+    // Metrics: a list of lists or a dict per output; a flat list applies to every output.
+    const json& metrics = tc.value("metrics", json());
+    const bool nested = metrics.is_object() ||
+                        (metrics.is_array() && !metrics.empty() && metrics[0].is_array());
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+        o.metrics.emplace_back();
+        const json m = nested ? per_output(metrics, outputs, "metrics", true)[k] : metrics;
+        collect_metrics(m, o.metrics.back(), 0);
+    }
+    model.compile(optimizer_from(opt), std::move(o));
 }
 
 std::string training_config_of(const Model& model, ConfigStyle style) {
@@ -463,23 +526,41 @@ std::string training_config_of(const Model& model, ConfigStyle style) {
         ocfg["initial_accumulator_value"] = g->initial_accumulator_value();
         ocfg["epsilon"] = g->epsilon();
     }
+    // The compile() arguments: one loss and a metric list, or per output a loss, its weight and
+    // a metric list (Keras 2's list forms).
+    auto metric_names = [](const std::vector<MetricRef>& specs) {
+        json names = json::array();
+        for (const MetricRef& m : specs) names.push_back(m.metric() ? m.metric()->name() : m.name());
+        return names;
+    };
+    const auto& specs = model.compiled_metrics();
     json metrics = json::array();
-    const auto names = model.metrics_names();
-    for (std::size_t i = 1; i < names.size(); ++i) metrics.push_back(names[i]);
+    json loss_spec = model.loss()->name();
+    json loss_weights = nullptr;
+    if (model.losses().size() > 1) {
+        loss_spec = json::array();
+        for (const auto& l : model.losses()) loss_spec.push_back(l->name());
+        loss_weights = model.loss_weights();
+        for (std::size_t k = 0; k < model.losses().size(); ++k) {
+            metrics.push_back(k < specs.size() ? metric_names(specs[k]) : json::array());
+        }
+    } else if (!specs.empty()) {
+        metrics = metric_names(specs[0]);
+    }
     json out = json::object();
     if (style == ConfigStyle::legacy_h5) {
-        out["loss"] = model.loss()->name();
+        out["loss"] = loss_spec;
         out["metrics"] = metrics;
         out["weighted_metrics"] = nullptr;
-        out["loss_weights"] = nullptr;
+        out["loss_weights"] = loss_weights;
         out["optimizer_config"] = json{{"class_name", opt.class_name()}, {"config", ocfg}};
     } else {
         out["optimizer"] = json{{"module", "keras.optimizers"},
                                 {"class_name", opt.class_name()},
                                 {"config", ocfg},
                                 {"registered_name", nullptr}};
-        out["loss"] = model.loss()->name();
-        out["loss_weights"] = nullptr;
+        out["loss"] = loss_spec;
+        out["loss_weights"] = loss_weights;
         out["metrics"] = metrics;
         out["weighted_metrics"] = nullptr;
     }

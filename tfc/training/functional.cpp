@@ -277,10 +277,30 @@ std::vector<Tensor> Functional::run(const std::vector<Tensor>& inputs, bool trai
 }
 
 Tensor Functional::call_inputs(const std::vector<Tensor>& xs, bool training) {
-    TFC_CHECK(outputs_.size() == 1, name_, "fit/evaluate/predict need a model with one output",
+    TFC_CHECK(outputs_.size() == 1, name_, "this call needs a model with one output",
               std::to_string(outputs_.size()) + " outputs", "1",
-              "use call_multi() / predict_multi(), or build a model per output");
+              "use predict_multi() / call_multi(), or fit / evaluate with one target per output");
     return run(xs, training)[0];
+}
+
+std::vector<Tensor> Functional::call_outputs(const std::vector<Tensor>& xs, bool training) {
+    return run(xs, training);
+}
+
+std::vector<std::string> Functional::output_names() const {
+    // Keras 2 functional.py _set_output_names: a taken name gets "_1", "_2", ... per layer name.
+    std::vector<std::string> names;
+    std::map<std::string, int> next_suffix;
+    for (const auto& y : outputs_) {
+        const std::string& base = y.layer()->name();
+        std::string proposal = base;
+        while (std::find(names.begin(), names.end(), proposal) != names.end()) {
+            int& k = next_suffix.try_emplace(base, 1).first->second;
+            proposal = base + "_" + std::to_string(k++);
+        }
+        names.push_back(proposal);
+    }
+    return names;
 }
 
 Tensor Functional::call(const Tensor& x, bool training) {

@@ -9,8 +9,9 @@
 //   // Feature extraction: a sub-model that shares the layers (and weights) of `model`.
 //   Functional features(model.input(), model.layer_output("hidden"));
 // Several inputs and outputs: Functional({in_a, in_b}, {out_1, out_2}); run them with
-// call_multi() / predict_multi(). fit/evaluate/predict of Model take one output and one array
-// per input: model.fit({x_a, x_b}, y).
+// call_multi() / predict_multi(); fit/evaluate take one array per input and one target per
+// output, after compile with one loss per output (CompileOptions):
+// model.fit({x_a, x_b}, {y_1, y_2}).
 // A recurrent layer called on [x, h0(, c0)] starts from those states (Keras's initial_state).
 #pragma once
 
@@ -34,6 +35,11 @@ public:
     // One array per input (fit/evaluate/predict with a list); one output.
     Tensor call_inputs(const std::vector<Tensor>& xs, bool training) override;
     std::size_t input_count() const override { return inputs_.size(); }
+    // Every output (fit / evaluate with one target array per output).
+    std::vector<Tensor> call_outputs(const std::vector<Tensor>& xs, bool training) override;
+    std::size_t output_count() const override { return outputs_.size(); }
+    // The output layers' names (Keras's model.output_names; a repeated name gets "_<k>").
+    std::vector<std::string> output_names() const override;
     // Any number of inputs (in `inputs()` order); returns one tensor per output.
     std::vector<Tensor> call_multi(const std::vector<Tensor>& inputs, bool training);
     // Batched inference over several inputs; returns one array per output.

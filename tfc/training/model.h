@@ -54,6 +54,19 @@ struct EvaluateOptions {
     Tensor sample_weight{};
 };
 
+// compile() for a model with several outputs (Keras's list arguments, in output order):
+//   model.compile("adam", CompileOptions{.loss = {"mse", "sparse_categorical_crossentropy"},
+//                                        .loss_weights = {1.0, 0.5},
+//                                        .metrics = {{}, {"accuracy"}}});
+// The loss trained on is sum_k loss_weights[k] * loss_k(y_k, output_k). The logs then hold
+// "loss", "<output>_loss" per output and "<output>_<metric>" (Keras 2 names; <output> is the
+// output layer's name).
+struct CompileOptions {
+    std::vector<LossRef> loss;                      // one per output
+    std::vector<double> loss_weights{};             // empty: 1 each
+    std::vector<std::vector<MetricRef>> metrics{};  // empty, or one list per output
+};
+
 struct PredictOptions {
     std::int64_t batch_size = 32;
     int verbose = 0;
@@ -74,6 +87,11 @@ public:
     // The forward pass over one array per model input; models with one input call call().
     virtual Tensor call_inputs(const std::vector<Tensor>& xs, bool training);
     virtual std::size_t input_count() const { return 1; }
+    // Every output of the forward pass (several for a functional model with several outputs),
+    // and the names Keras gives them in logs (the output layers' names).
+    virtual std::vector<Tensor> call_outputs(const std::vector<Tensor>& xs, bool training);
+    virtual std::size_t output_count() const { return 1; }
+    virtual std::vector<std::string> output_names() const;
     // The rest has defaults for subclassed models (docs/functional.md), whose layers are
     // members registered with track(): layers() lists them; build() runs call() once on zeros
     // of the input shape (batch 1) under no tape, which builds every layer, and records the
@@ -96,6 +114,7 @@ public:
 
     void compile(OptimizerRef optimizer = "rmsprop", std::optional<LossRef> loss = std::nullopt,
                  std::vector<MetricRef> metrics = {});
+    void compile(OptimizerRef optimizer, CompileOptions options);
     History fit(const Tensor& x, const Tensor& y, const FitOptions& options = {});
     // tf.data-style input (model_dataset.cpp): every element is an already batched
     // (x, y[, sample_weight]); batch_size, shuffle and validation_split are not used (Keras
@@ -119,6 +138,13 @@ public:
     std::vector<double> evaluate(const std::vector<Tensor>& xs, const Tensor& y,
                                  const EvaluateOptions& options = {});
     Tensor predict(const std::vector<Tensor>& xs, const PredictOptions& options = {});
+    // Several outputs (compiled with CompileOptions): one target array per output, in the
+    // model's output order. evaluate returns the values in metrics_names() order.
+    //   model.fit({x}, {y_value, y_class}, {.epochs = 10});
+    History fit(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                const FitOptions& options = {});
+    std::vector<double> evaluate(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                                 const EvaluateOptions& options = {});
     // One optimisation step on one batch; returns the logs (loss and metric values).
     Logs train_on_batch(const Tensor& x, const Tensor& y, const Tensor& sample_weight = Tensor());
 
@@ -140,7 +166,11 @@ public:
     void load_weights(const std::string& path);
 
     Optimizer& optimizer() const;
-    const LossPtr& loss() const { return loss_; }
+    const LossPtr& loss() const { return loss_; }  // the first output's loss
+    const std::vector<LossPtr>& losses() const { return losses_; }  // one per output
+    const std::vector<double>& loss_weights() const { return loss_weights_; }
+    // The metrics given to compile(), per output (one list for a single-output model).
+    const std::vector<std::vector<MetricRef>>& compiled_metrics() const { return metric_specs_; }
     bool compiled() const { return optimizer_ != nullptr; }
 
     bool stop_training = false;
@@ -171,7 +201,7 @@ protected:
     // Supplies one epoch of batches to fit_loop(); next() returns false when the epoch ends.
     struct BatchSource {
         std::function<void()> begin_epoch;
-        std::function<bool(std::int64_t step, std::vector<Tensor>& xs, Tensor& y,
+        std::function<bool(std::int64_t step, std::vector<Tensor>& xs, std::vector<Tensor>& ys,
                            Tensor& sample_weight)>
             next;
     };
@@ -180,14 +210,23 @@ protected:
                      const std::function<Logs()>& validate);
 
 private:
-    struct Compiled;
     void check_compiled(const char* where) const;
-    void check_xy(const std::vector<Tensor>& xs, const Tensor& y, const char* where) const;
+    void check_xy(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                  const char* where) const;
     void ensure_built(const std::vector<Tensor>& xs);
-    void resolve_metrics(const Tensor& y, const Tensor& y_pred);
-    Logs run_test(const std::vector<Tensor>& xs, const Tensor& y, const Tensor& sample_weight,
-                  std::int64_t batch_size, int verbose, const std::vector<CallbackPtr>& callbacks,
-                  bool for_validation);
+    void resolve_metrics(const std::vector<Tensor>& ys, const std::vector<Tensor>& preds);
+    // The compiled loss of one batch: sum_k loss_weights[k] * loss_k; each output's loss value
+    // goes to `per_output` when given.
+    Tensor compiled_loss(const std::vector<Tensor>& ys, const std::vector<Tensor>& preds,
+                         const Tensor& sample_weight, std::vector<double>* per_output) const;
+    // Writes the running loss means and updates + writes every metric.
+    void log_batch(const std::vector<Tensor>& ys, const std::vector<Tensor>& preds,
+                   const std::vector<double>& loss_means, Logs& logs);
+    History fit_arrays(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                       const FitOptions& options);
+    Logs run_test(const std::vector<Tensor>& xs, const std::vector<Tensor>& ys,
+                  const Tensor& sample_weight, std::int64_t batch_size, int verbose,
+                  const std::vector<CallbackPtr>& callbacks);
 
     std::vector<LayerPtr> tracked_;  // subclassed models: layers from track()
     Shape subclass_input_shape_, subclass_output_shape_;
@@ -195,8 +234,12 @@ private:
 
     OptimizerPtr optimizer_;
     LossPtr loss_;
-    std::vector<MetricRef> metric_specs_;
-    std::vector<MetricPtr> metrics_;
+    std::vector<LossPtr> losses_;
+    std::vector<double> loss_weights_;
+    std::vector<std::vector<MetricRef>> metric_specs_;  // per output
+    std::vector<MetricPtr> metrics_;                    // resolved, output by output
+    std::vector<std::size_t> metric_output_;            // the output each metric watches
+    std::vector<std::string> metric_keys_;              // its log key
 };
 
 }  // namespace tfc

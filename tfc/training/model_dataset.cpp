@@ -5,6 +5,7 @@
 #include "tfc/data/dataset.h"
 #include "tfc/ops/ops.h"
 #include "tfc/training/model.h"
+#include "tfc/training/model_internal.h"
 
 namespace tfc {
 namespace {
@@ -39,7 +40,8 @@ History Model::fit(const data::Dataset& dataset, const FitOptions& opt,
     source.begin_epoch = [&] {
         if (!it || steps_per_epoch <= 0) it = dataset.make_iterator();
     };
-    source.next = [&](std::int64_t, std::vector<Tensor>& xb, Tensor& yb, Tensor& swb) {
+    source.next = [&](std::int64_t, std::vector<Tensor>& xb, std::vector<Tensor>& yb,
+                      Tensor& swb) {
         auto e = it->next();
         if (!e && steps_per_epoch > 0) {  // ran dry: start a new pass, like Keras's warning path
             it = dataset.make_iterator();
@@ -47,7 +49,8 @@ History Model::fit(const data::Dataset& dataset, const FitOptions& opt,
         }
         if (!e) return false;
         xb.resize(1);
-        split_element(*e, xb[0], yb, swb, "fit");
+        yb.resize(1);
+        split_element(*e, xb[0], yb[0], swb, "fit");
         return true;
     };
     std::function<Logs()> validate;
@@ -70,26 +73,27 @@ History Model::fit(const data::Dataset& dataset, const FitOptions& opt,
 std::vector<double> Model::evaluate(const data::Dataset& dataset, const EvaluateOptions& opt) {
     check_compiled("evaluate");
     autograd::NoGradGuard ng;
-    double loss_total = 0, count = 0;
+    model_internal::RunningMeans means(1);
     for (auto& m : metrics_) m->reset_state();
     std::int64_t batches = 0;
+    Logs logs;
     for (const auto& e : dataset) {
         Tensor x, y, sw;
         split_element(e, x, y, sw, "evaluate");
-        check_xy({x}, y, "evaluate");
-        ensure_built({x});
-        Tensor y_pred = call(x, false);
-        Tensor loss = (*loss_)(y, y_pred, sw);
-        resolve_metrics(y, y_pred);
-        loss_total += loss.item() * static_cast<double>(x.dim(0));
-        count += static_cast<double>(x.dim(0));
-        for (auto& m : metrics_) m->update_state(y, y_pred);
+        const std::vector<Tensor> xs{x}, ys{y};
+        check_xy(xs, ys, "evaluate");
+        ensure_built(xs);
+        const std::vector<Tensor> preds = call_outputs(xs, false);
+        const Tensor loss = compiled_loss(ys, preds, sw, nullptr);
+        resolve_metrics(ys, preds);
+        means.add({loss.item()}, static_cast<double>(x.dim(0)));
+        log_batch(ys, preds, means.results(), logs);
         ++batches;
     }
     TFC_CHECK(batches > 0, "evaluate", "the dataset produced no batch", "an empty dataset",
               "at least one batch", "check the dataset");
-    std::vector<double> out{loss_total / count};
-    for (auto& m : metrics_) out.push_back(m->result());
+    std::vector<double> out;
+    for (const auto& [k, v] : logs.items()) out.push_back(v);
     return out;
 }
 
