@@ -10,6 +10,7 @@
 
 #include "tfc/core/random.h"
 #include "tfc/io/io_test_util.h"
+#include "tfc/io/model_config.h"
 #include "tfc/io/model_io.h"
 #include "tfc/layers/layers.h"
 #include "tfc/training/functional.h"
@@ -231,6 +232,29 @@ TEST(FunctionalFiles, SeveralOutputsCompileConfigRoundTrips) {
         EXPECT_EQ(back->metrics_names(), model->metrics_names());
         ASSERT_EQ(got.size(), want.size());
         for (std::size_t i = 0; i < got.size(); ++i) EXPECT_DOUBLE_EQ(got[i], want[i]) << i;
+    }
+}
+
+// Keras also writes per-output compile arguments as dicts keyed by output name.
+TEST(FunctionalFiles, SeveralOutputsCompileConfigAsDicts) {
+    auto model = seq2seq_states();  // outputs "head" and "encoder"
+    io::compile_from_config(*model, R"({"optimizer_config": {"class_name": "SGD", "config":
+        {"learning_rate": 0.01}}, "loss": {"encoder": "mae", "head": "mse"},
+        "loss_weights": {"head": 3.0, "encoder": 0.5},
+        "metrics": {"head": ["mae"], "encoder": []}})", false);
+    ASSERT_EQ(model->losses().size(), 2u);
+    EXPECT_EQ(model->losses()[0]->name(), "mean_squared_error");
+    EXPECT_EQ(model->losses()[1]->name(), "mean_absolute_error");
+    EXPECT_EQ(model->loss_weights(), (std::vector<double>{3.0, 0.5}));
+    ASSERT_EQ(model->compiled_metrics().size(), 2u);
+    EXPECT_EQ(model->compiled_metrics()[0].size(), 1u);
+    EXPECT_TRUE(model->compiled_metrics()[1].empty());
+    for (const char* bad : {R"({"loss": {"decoder": "mse", "head": "mse"}})",
+                            R"({"loss": ["mse"]})", R"({"loss": "mse"})"}) {
+        SCOPED_TRACE(bad);
+        EXPECT_NE(error_of([&] { io::compile_from_config(*model, bad, false); })
+                      .find("compile = false"),
+                  std::string::npos);
     }
 }
 
