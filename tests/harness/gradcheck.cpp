@@ -1,5 +1,7 @@
 #include "tests/harness/gradcheck.h"
 
+#include "tfc/layers/layer.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -120,6 +122,16 @@ std::string shared_dir() {
 bool have_shared_datasets() {
     std::error_code ec;
     return std::filesystem::is_directory(shared_dir() + "/datasets", ec);
+}
+
+std::vector<Tensor> use_f64_weights(Layer& layer, std::uint64_t seed, double lim) {
+    std::vector<Tensor> out;
+    for (Weight* w : layer.weights()) {
+        w->value = random_f64(w->value.shape(), -lim, lim, seed++);
+        w->value.set_requires_grad(true);
+        out.push_back(w->value);
+    }
+    return out;
 }
 
 }  // namespace tfc::testing

@@ -12,6 +12,10 @@
 
 #include "tfc/core/tensor.h"
 
+namespace tfc {
+class Layer;
+}
+
 namespace tfc::testing {
 
 struct GradCheckOptions {
@@ -30,6 +34,11 @@ using TensorFn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 // Uniform float64 tensor from a private generator (does not disturb the global seed).
 Tensor random_f64(const Shape& shape, double lo, double hi, std::uint64_t seed);
+
+// Replaces every weight of a built layer with a uniform float64 tensor in [-lim, lim) that
+// requires gradients (seeds seed, seed + 1, ...), so that the float64 check differentiates
+// through the layer. Returns the new weights in weights() order.
+std::vector<Tensor> use_f64_weights(Layer& layer, std::uint64_t seed, double lim = 1.0);
 
 // Values kept away from a kink (|x| >= margin), for relu-like ops.
 Tensor random_f64_away_from_zero(const Shape& shape, double margin, std::uint64_t seed);

@@ -128,6 +128,24 @@ TEST(FunctionalFiles, SavedFilesGiveBitwiseIdenticalPredictions) {
     expect_weights_files_round_trip(*s2s, dir, xs);
 }
 
+// Saves a model with several outputs as .h5 and as .keras in `dir`; each file loads back as a
+// Functional model that predicts every output bit for bit and prints the same summary.
+void expect_outputs_survive_saving(Functional& model, const std::vector<Tensor>& xs,
+                                   const std::string& dir) {
+    const std::vector<Tensor> want = model.predict_multi(xs);
+    for (const char* ext : {".h5", ".keras"}) {
+        SCOPED_TRACE(ext);
+        const std::string path = dir + "/model" + ext;
+        save_model(model, path);
+        auto back = std::dynamic_pointer_cast<Functional>(load_model(path));
+        ASSERT_NE(back, nullptr);
+        const std::vector<Tensor> got = back->predict_multi(xs);
+        ASSERT_EQ(got.size(), want.size());
+        for (std::size_t k = 0; k < got.size(); ++k) expect_bitwise_equal(got[k], want[k]);
+        EXPECT_EQ(back->summary_string(), model.summary_string());
+    }
+}
+
 // Layers with several outputs: the encoder's return_state [h, c] start the decoder, a GRU's
 // final state feeds a Dense layer, and the model's second output is a state.
 std::shared_ptr<Functional> seq2seq_states() {
@@ -148,7 +166,6 @@ TEST(FunctionalFiles, ReturnStateGraphsRoundTrip) {
     set_random_seed(5);
     auto model = seq2seq_states();
     const std::vector<Tensor> xs{ramp({3, 6, 3}, 5), ramp({3, 4, 2}, 6)};
-    const std::vector<Tensor> want = model->predict_multi(xs);
     // Keras 2 JSON names the outputs by tensor index, and reads back to the same text.
     const std::string json = model_to_json(*model);
     EXPECT_NE(json.find(R"(["encoder",0,2,{}])"), std::string::npos) << json;
@@ -156,18 +173,7 @@ TEST(FunctionalFiles, ReturnStateGraphsRoundTrip) {
     EXPECT_NE(json.find(R"("output_layers":[["head",0,0],["encoder",0,2]])"), std::string::npos)
         << json;
     EXPECT_EQ(model_to_json(*model_from_json(json)), json);
-    const std::string dir = scratch("functional_states");
-    for (const char* ext : {".h5", ".keras"}) {
-        SCOPED_TRACE(ext);
-        const std::string path = dir + "/s2s_states" + ext;
-        save_model(*model, path);
-        auto back = std::dynamic_pointer_cast<Functional>(load_model(path));
-        ASSERT_NE(back, nullptr);
-        const std::vector<Tensor> got = back->predict_multi(xs);
-        ASSERT_EQ(got.size(), 2u);
-        for (std::size_t k = 0; k < got.size(); ++k) expect_bitwise_equal(got[k], want[k]);
-        EXPECT_EQ(back->summary_string(), model->summary_string());
-    }
+    expect_outputs_survive_saving(*model, xs, scratch("functional_states"));
 }
 
 // Bidirectional with merge_mode None and return_state, and one started from initial states.
@@ -184,25 +190,13 @@ TEST(FunctionalFiles, BidirectionalStatesRoundTrip) {
     auto model = std::make_shared<Functional>(std::vector<KerasTensor>{x},
                                               std::vector<KerasTensor>{y, a[5]}, "bi_states");
     const std::vector<Tensor> xs{ramp({3, 5, 3}, 9)};
-    const std::vector<Tensor> want = model->predict_multi(xs);
     const std::string json = model_to_json(*model);
     EXPECT_NE(json.find(R"("merge_mode":null)"), std::string::npos) << json;
     EXPECT_NE(json.find(R"([["concatenate",0,0,{}],["bi_lstm",0,2,{}],["bi_lstm",0,4,{}]])"),
               std::string::npos)
         << json;
     EXPECT_EQ(model_to_json(*model_from_json(json)), json);
-    const std::string dir = scratch("functional_bidirectional_states");
-    for (const char* ext : {".h5", ".keras"}) {
-        SCOPED_TRACE(ext);
-        const std::string path = dir + "/bi_states" + ext;
-        save_model(*model, path);
-        auto back = std::dynamic_pointer_cast<Functional>(load_model(path));
-        ASSERT_NE(back, nullptr);
-        const std::vector<Tensor> got = back->predict_multi(xs);
-        ASSERT_EQ(got.size(), 2u);
-        for (std::size_t k = 0; k < got.size(); ++k) expect_bitwise_equal(got[k], want[k]);
-        EXPECT_EQ(back->summary_string(), model->summary_string());
-    }
+    expect_outputs_survive_saving(*model, xs, scratch("functional_bidirectional_states"));
 }
 
 // A model compiled with one loss per output keeps its losses, weights and metrics in both

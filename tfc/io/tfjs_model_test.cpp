@@ -106,32 +106,28 @@ TEST(TfjsModel, FixturesPredictWhatTfjsPredicted) {
     }
 }
 
-// Layers with several outputs (return_state) keep their wiring through tfc's files: the TF.js
-// seq2seq model saved as .h5 loads back and still predicts what TF.js did. As .keras it is
-// refused: TF.js's LSTMs default to Keras 2's hard_sigmoid, which Keras 3 does not have.
-TEST(TfjsModel, ReturnStateGraphSurvivesSaving) {
-    const json expected = read_json(case_dir("seq2seq_states") + "/expected.json");
-    auto model = load_model(case_dir("seq2seq_states") + "/model.json");
-    const std::string dir = scratch("tfjs_seq2seq");
-    save_model(*model, dir + "/model.h5");
-    expect_predicts_like_tfjs(*load_model(dir + "/model.h5"), expected);
-    EXPECT_NE(error_of([&] { save_model(*model, dir + "/model.keras"); }).find("hard_sigmoid"),
-              std::string::npos);
-    const std::string legacy = model_to_json(*model);
-    EXPECT_NE(legacy.find(R"(["lstm_LSTM2",0,2,{}])"), std::string::npos) << legacy;
-}
-
-// Bidirectional with merge_mode null and return_state, and one started from initial states: the
-// TF.js model keeps its outputs through tfc's .h5 (the JSON keeps merge_mode null).
-TEST(TfjsModel, BidirectionalStatesSurviveSaving) {
-    const json expected = read_json(case_dir("bidirectional_states") + "/expected.json");
-    auto model = load_model(case_dir("bidirectional_states") + "/model.json");
-    const std::string dir = scratch("tfjs_bidirectional_states");
-    save_model(*model, dir + "/model.h5");
-    expect_predicts_like_tfjs(*load_model(dir + "/model.h5"), expected);
-    const std::string legacy = model_to_json(*model);
-    EXPECT_NE(legacy.find(R"("merge_mode":null)"), std::string::npos) << legacy;
-    EXPECT_NE(legacy.find(R"(["bidirectional_Bidirectional2",0,5,{}])"), std::string::npos);
+// Layers with several outputs keep their wiring through tfc's files: each TF.js model saved as
+// .h5 loads back and still predicts what TF.js did, and its JSON names the outputs it uses by
+// tensor index (seq2seq_states: an LSTM's return_state; bidirectional_states: Bidirectional with
+// merge_mode null and return_state). As .keras they are refused: TF.js's LSTMs and GRUs default
+// to Keras 2's hard_sigmoid, which Keras 3 does not have.
+TEST(TfjsModel, SeveralOutputGraphsSurviveSaving) {
+    const std::pair<std::string, std::vector<std::string>> cases[] = {
+        {"seq2seq_states", {R"(["lstm_LSTM2",0,2,{}])"}},
+        {"bidirectional_states",
+         {R"("merge_mode":null)", R"(["bidirectional_Bidirectional2",0,5,{}])"}}};
+    for (const auto& [name, fragments] : cases) {
+        SCOPED_TRACE(name);
+        const json expected = read_json(case_dir(name) + "/expected.json");
+        auto model = load_model(case_dir(name) + "/model.json");
+        const std::string dir = scratch("tfjs_" + name);
+        save_model(*model, dir + "/model.h5");
+        expect_predicts_like_tfjs(*load_model(dir + "/model.h5"), expected);
+        EXPECT_NE(error_of([&] { save_model(*model, dir + "/model.keras"); }).find("hard_sigmoid"),
+                  std::string::npos);
+        const std::string legacy = model_to_json(*model);
+        for (const std::string& f : fragments) EXPECT_NE(legacy.find(f), std::string::npos) << f;
+    }
 }
 
 TEST(TfjsModel, ModelClassesAndLayerNamesComeFromTheTopology) {

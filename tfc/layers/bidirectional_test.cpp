@@ -25,13 +25,7 @@ namespace tfc {
 namespace {
 
 std::vector<Tensor> f64_weights(Layer& layer, std::uint64_t seed) {
-    std::vector<Tensor> out;
-    for (Weight* w : layer.weights()) {
-        w->value = testing::random_f64(w->value.shape(), -0.6, 0.6, seed++);
-        w->value.set_requires_grad(true);
-        out.push_back(w->value);
-    }
-    return out;
+    return testing::use_f64_weights(layer, seed, 0.6);
 }
 
 void expect_equal(const Tensor& a, const Tensor& b, const std::string& what) {

@@ -52,11 +52,8 @@ TEST(Conv1D, GradientChecks) {
         Conv1D layer(4, 3, opts);
         layer.build({-1, shape[1], shape[2]});
         std::vector<Tensor> inputs{testing::random_f64(shape, -1, 1, seed++)};
-        for (Weight* w : layer.weights()) {
-            w->value = testing::random_f64(w->value.shape(), -1, 1, seed++);
-            w->value.set_requires_grad(true);
-            inputs.push_back(w->value);
-        }
+        for (const Tensor& w : testing::use_f64_weights(layer, seed)) inputs.push_back(w);
+        seed += static_cast<std::uint64_t>(layer.weights().size());
         EXPECT_TRUE(testing::check_gradients(
             [&](const std::vector<Tensor>& v) { return layer(v[0]); }, inputs))
             << opts.padding;

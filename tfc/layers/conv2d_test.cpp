@@ -14,15 +14,7 @@
 namespace tfc {
 namespace {
 
-std::vector<Tensor> use_f64_weights(Layer& layer, std::uint64_t seed) {
-    std::vector<Tensor> out;
-    for (Weight* w : layer.weights()) {
-        w->value = testing::random_f64(w->value.shape(), -1.0, 1.0, seed++);
-        w->value.set_requires_grad(true);
-        out.push_back(w->value);
-    }
-    return out;
-}
+using testing::use_f64_weights;
 
 std::string error_of(const std::function<void()>& f) {
     try {

@@ -14,17 +14,7 @@
 namespace tfc {
 namespace {
 
-// Replaces every weight of a built layer with a float64 tensor (requires_grad), so the float64
-// gradient check can differentiate through it. Returns the new weights in weights() order.
-std::vector<Tensor> use_f64_weights(Layer& layer, std::uint64_t seed) {
-    std::vector<Tensor> out;
-    for (Weight* w : layer.weights()) {
-        w->value = testing::random_f64(w->value.shape(), -1.0, 1.0, seed++);
-        w->value.set_requires_grad(true);
-        out.push_back(w->value);
-    }
-    return out;
-}
+using testing::use_f64_weights;
 
 // y[r, u] = act(sum_i x[r, i] k[i, u] + b[u]) over the flattened leading axes.
 std::vector<double> dense_ref(const Tensor& x, const Tensor& k, const Tensor& b) {

@@ -14,12 +14,8 @@ namespace tfc {
 namespace {
 
 std::vector<Tensor> inputs_with_f64_weights(Layer& layer, const Shape& x, std::uint64_t seed) {
-    std::vector<Tensor> out{testing::random_f64(x, -1, 1, seed++)};
-    for (Weight* w : layer.weights()) {
-        w->value = testing::random_f64(w->value.shape(), -1, 1, seed++);
-        w->value.set_requires_grad(true);
-        out.push_back(w->value);
-    }
+    std::vector<Tensor> out{testing::random_f64(x, -1, 1, seed)};
+    for (const Tensor& w : testing::use_f64_weights(layer, seed + 1)) out.push_back(w);
     return out;
 }
 

@@ -24,14 +24,9 @@
 namespace tfc {
 namespace {
 
+// Recurrent weights in [-0.6, 0.6): larger ones saturate the gates.
 std::vector<Tensor> use_f64_weights(Layer& layer, std::uint64_t seed, double lim = 0.6) {
-    std::vector<Tensor> out;
-    for (Weight* w : layer.weights()) {
-        w->value = testing::random_f64(w->value.shape(), -lim, lim, seed++);
-        w->value.set_requires_grad(true);
-        out.push_back(w->value);
-    }
-    return out;
+    return testing::use_f64_weights(layer, seed, lim);
 }
 
 Tensor ids_with_padding() {  // [2, 5], zeros at the start, middle and end
